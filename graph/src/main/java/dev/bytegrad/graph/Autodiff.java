@@ -1,0 +1,116 @@
+package dev.bytegrad.graph;
+
+import dev.bytegrad.graph.op.Leaf;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Symbolic reverse mode. {@link #grad} and {@link #vjp} add the derivative graph to the primal's graph
+ * and return its nodes, which can be printed, evaluated, compiled and differentiated again.
+ *
+ * <p>Cotangents propagate from the outputs back through each primitive's VJP rule in reverse
+ * topological order, and are summed where a node feeds several users (fan-out). Only nodes that depend
+ * on a requested input are differentiated, so the derivative graph holds no dead branches.
+ */
+public final class Autodiff {
+  private Autodiff() {}
+
+  /** The gradient of the scalar {@code loss} with respect to {@code wrt}. */
+  public static Node grad(Node loss, Node wrt) {
+    return grad(loss, List.of(wrt)).get(0);
+  }
+
+  /** The gradients of the scalar {@code loss} with respect to each of {@code wrt}, in order. */
+  public static List<Node> grad(Node loss, List<Node> wrt) {
+    if (loss.shape().rank() != 0 || !loss.dtype().isFloating()) {
+      throw new GraphBuildException("grad", List.of(loss.type()),
+          "the loss must be a floating scalar; use vjp for other outputs", CallSite.capture());
+    }
+    return vjp(List.of(loss), List.of(loss.graph().constant(1, loss.dtype())), wrt);
+  }
+
+  /**
+   * The vector-Jacobian product: the cotangents of {@code wrt} given cotangents of {@code outputs}
+   * (each of its output's type). A requested node that no output depends on gets zeros.
+   */
+  public static List<Node> vjp(List<Node> outputs, List<Node> cotangents, List<Node> wrt) {
+    check(outputs, cotangents, wrt);
+    List<Node> order = Topology.reachable(outputs);
+    Set<Node> relevant = dependents(order, wrt);
+    Map<Node, Node> cotangent = new HashMap<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      accumulate(cotangent, outputs.get(i), cotangents.get(i));
+    }
+    for (int i = order.size() - 1; i >= 0; i--) {
+      Node node = order.get(i);
+      Node g = cotangent.get(node);
+      if (g == null || node.op() instanceof Leaf || !relevant.contains(node)) {
+        continue;
+      }
+      List<Node> contributions = node.op().vjp(node, g);
+      for (int k = 0; k < node.inputs().size(); k++) {
+        Node input = node.inputs().get(k);
+        Node contribution = contributions.get(k);
+        if (contribution != null && relevant.contains(input)) {
+          checkRule(node, k, contribution);
+          accumulate(cotangent, input, contribution);
+        }
+      }
+    }
+    List<Node> result = new ArrayList<>(wrt.size());
+    for (Node node : wrt) {
+      result.add(cotangent.getOrDefault(node, node.zerosLike()));
+    }
+    return result;
+  }
+
+  private static void accumulate(Map<Node, Node> cotangent, Node node, Node contribution) {
+    cotangent.merge(node, contribution, Node::add);
+  }
+
+  /** The nodes of {@code order} that depend on some node of {@code wrt} (including those nodes). */
+  private static Set<Node> dependents(List<Node> order, List<Node> wrt) {
+    Set<Node> relevant = new HashSet<>(wrt);
+    for (Node node : order) {
+      if (node.inputs().stream().anyMatch(relevant::contains)) {
+        relevant.add(node);
+      }
+    }
+    return relevant;
+  }
+
+  private static void check(List<Node> outputs, List<Node> cotangents, List<Node> wrt) {
+    if (outputs.size() != cotangents.size()) {
+      throw new IllegalArgumentException(
+          outputs.size() + " outputs but " + cotangents.size() + " cotangents");
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      if (!outputs.get(i).type().equals(cotangents.get(i).type())) {
+        throw new GraphBuildException("vjp", List.of(outputs.get(i).type(), cotangents.get(i).type()),
+            "a cotangent must have its output's type", CallSite.capture());
+      }
+    }
+    for (Node node : wrt) {
+      if (!node.dtype().isFloating()) {
+        throw new GraphBuildException("grad", List.of(node.type()), "cannot differentiate with respect to "
+            + describe(node) + ": only f32 and f64 values have derivatives", CallSite.capture());
+      }
+    }
+  }
+
+  private static String describe(Node node) {
+    return node.op().name() + " '" + Interpreter.name(node) + "'";
+  }
+
+  private static void checkRule(Node node, int operand, Node contribution) {
+    Node input = node.inputs().get(operand);
+    if (!contribution.type().equals(input.type())) {
+      throw new IllegalStateException("the vjp rule of " + node.op().name() + " gave " + contribution.type()
+          + " for operand " + operand + " of type " + input.type());
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.bytegrad.graph;
+
+import dev.bytegrad.graph.op.Input;
+import dev.bytegrad.graph.op.Leaf;
+import dev.bytegrad.graph.op.Literal;
+import dev.bytegrad.graph.op.Parameter;
+import dev.bytegrad.graph.op.Primitive;
+import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Shape;
+import dev.bytegrad.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The factory and owner of nodes. Every node is created here, and creation interns: applying an equal
+ * primitive to the same inputs returns the existing node, so common subexpressions are shared for free.
+ * Nodes are numbered in creation order, which is a topological order (inputs exist before their users).
+ *
+ * <p>A graph only grows: transforms such as {@link Autodiff#grad} add nodes and never change existing
+ * ones. Inputs and parameters are named, and a name means one leaf. Not thread-safe.
+ *
+ * <pre>{@code
+ * Graph g = new Graph();
+ * Node x = g.input("x", 32, 64);
+ * Node w = g.parameter("w", Init.glorotUniform(), 64, 10);
+ * Node logits = x.matmul(w);
+ * }</pre>
+ */
+public final class Graph {
+  private record Key(Primitive op, List<Node> inputs) {}
+
+  private final Map<Key, Node> interned = new HashMap<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private final Map<String, Node> namedLeaves = new LinkedHashMap<>();
+
+  /** A named f32 input fed at each call. */
+  public Node input(String name, int... dims) {
+    return input(name, DType.F32, dims);
+  }
+
+  /** A named input of the given type, fed at each call. */
+  public Node input(String name, DType dtype, int... dims) {
+    return named(new Input(name, new TensorType(dtype, Shape.of(dims))));
+  }
+
+  /** A named, trained f32 parameter initialized from {@code init}. */
+  public Node parameter(String name, Init init, int... dims) {
+    return parameter(name, init, DType.F32, dims);
+  }
+
+  /** A named, trained parameter of the given type, initialized from {@code init}. */
+  public Node parameter(String name, Init init, DType dtype, int... dims) {
+    return named(new Parameter(name, new TensorType(dtype, Shape.of(dims)), init));
+  }
+
+  /** A scalar constant of the given type. */
+  public Node constant(double value, DType dtype) {
+    return constant(Tensor.scalar(dtype, value));
+  }
+
+  /** A constant tensor; the graph keeps a copy, so later changes to {@code value} do not reach it. */
+  public Node constant(Tensor value) {
+    return apply(new Literal(value.copy()));
+  }
+
+  private Node named(Leaf leaf) {
+    String name = leaf instanceof Input input ? input.name() : ((Parameter) leaf).name();
+    if (name.isEmpty()) {
+      throw new GraphBuildException(leaf.name(), List.of(), "name must not be empty", CallSite.capture());
+    }
+    Node existing = namedLeaves.get(name);
+    if (existing != null && !existing.op().equals(leaf)) {
+      throw new GraphBuildException(leaf.name(), List.of(),
+          "'" + name + "' is already declared as " + existing.op().name() + " " + existing.type()
+              + " at " + existing.callSite(), CallSite.capture());
+    }
+    Node node = apply(leaf);
+    namedLeaves.put(name, node);
+    return node;
+  }
+
+  /** Applies {@code op} to {@code inputs}, interning: an equal application returns the existing node. */
+  public Node apply(Primitive op, Node... inputs) {
+    return apply(op, List.of(inputs));
+  }
+
+  /** Applies {@code op} to {@code inputs}, interning: an equal application returns the existing node. */
+  public Node apply(Primitive op, List<Node> inputs) {
+    Key key = new Key(op, List.copyOf(inputs));
+    Node existing = interned.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    List<TensorType> types = new ArrayList<>(inputs.size());
+    for (Node input : inputs) {
+      if (input.graph() != this) {
+        throw new GraphBuildException(op.name(), List.of(input.type()),
+            "operand " + input + " belongs to another graph", CallSite.capture());
+      }
+      types.add(input.type());
+    }
+    TensorType type;
+    try {
+      type = op.infer(types);
+    } catch (IllegalArgumentException e) {
+      throw new GraphBuildException(op.name(), types, e.getMessage(), CallSite.capture());
+    }
+    Node node = new Node(this, op, key.inputs(), type, nodes.size(), CallSite.capture());
+    nodes.add(node);
+    interned.put(key, node);
+    return node;
+  }
+
+  /** Every node, in creation (topological) order. */
+  public List<Node> nodes() {
+    return Collections.unmodifiableList(nodes);
+  }
+
+  /** The named inputs, in declaration order. */
+  public List<Node> inputs() {
+    return namedLeaves.values().stream().filter(n -> n.op() instanceof Input).toList();
+  }
+
+  /** The parameters, in declaration order. */
+  public List<Node> parameters() {
+    return namedLeaves.values().stream().filter(n -> n.op() instanceof Parameter).toList();
+  }
+
+  /** The input or parameter called {@code name}, if declared. */
+  public Optional<Node> leaf(String name) {
+    return Optional.ofNullable(namedLeaves.get(name));
+  }
+
+  /** Number of nodes. */
+  public int size() {
+    return nodes.size();
+  }
+}

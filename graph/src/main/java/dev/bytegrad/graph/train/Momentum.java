@@ -1,0 +1,34 @@
+package dev.bytegrad.graph.train;
+
+import dev.bytegrad.graph.Init;
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.op.Parameter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradient descent with momentum, in the form PyTorch uses: {@code v <- momentum * v + g},
+ * {@code w <- w - lr * v}. The velocity of parameter {@code w} is the parameter {@code w.velocity}.
+ */
+public record Momentum(double momentum) implements Optimizer {
+  public Momentum {
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    }
+  }
+
+  @Override
+  public Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate) {
+    Map<Node, Node> updates = new LinkedHashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      Node w = parameters.get(i);
+      String name = ((Parameter) w.op()).name() + ".velocity";
+      Node velocity = w.graph().parameter(name, Init.zeros(), w.dtype(), w.shape().dims());
+      Node next = velocity.mul(momentum).add(gradients.get(i));
+      updates.put(velocity, next);
+      updates.put(w, w.sub(next.mul(learningRate)));
+    }
+    return updates;
+  }
+}

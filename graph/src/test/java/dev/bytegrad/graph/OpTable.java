@@ -1,0 +1,144 @@
+package dev.bytegrad.graph;
+
+import dev.bytegrad.graph.op.Abs;
+import dev.bytegrad.graph.op.Add;
+import dev.bytegrad.graph.op.Broadcast;
+import dev.bytegrad.graph.op.Cast;
+import dev.bytegrad.graph.op.Compare;
+import dev.bytegrad.graph.op.Concat;
+import dev.bytegrad.graph.op.Div;
+import dev.bytegrad.graph.op.Exp;
+import dev.bytegrad.graph.op.Gather;
+import dev.bytegrad.graph.op.Log;
+import dev.bytegrad.graph.op.Logistic;
+import dev.bytegrad.graph.op.MatMul;
+import dev.bytegrad.graph.op.Maximum;
+import dev.bytegrad.graph.op.Mul;
+import dev.bytegrad.graph.op.Neg;
+import dev.bytegrad.graph.op.OneHot;
+import dev.bytegrad.graph.op.Pad;
+import dev.bytegrad.graph.op.Pow;
+import dev.bytegrad.graph.op.Primitive;
+import dev.bytegrad.graph.op.ReduceMax;
+import dev.bytegrad.graph.op.Reshape;
+import dev.bytegrad.graph.op.ScatterAdd;
+import dev.bytegrad.graph.op.Select;
+import dev.bytegrad.graph.op.Slice;
+import dev.bytegrad.graph.op.Sqrt;
+import dev.bytegrad.graph.op.StopGradient;
+import dev.bytegrad.graph.op.Sub;
+import dev.bytegrad.graph.op.Sum;
+import dev.bytegrad.graph.op.Tanh;
+import dev.bytegrad.graph.op.Transpose;
+import dev.bytegrad.runtime.DType;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The op table: every primitive with sample operand shapes (broadcasting, size-1 and size-0 axes),
+ * the domain its operands are drawn from, and what its derivative is checked against. The generic
+ * tests in {@link OpTableTest} run every check on every entry; a coverage test fails when a primitive
+ * of the sealed hierarchy has no entry.
+ */
+final class OpTable {
+  private OpTable() {}
+
+  /** Where operand values are drawn from. */
+  enum Domain {
+    /** Normal(0, 1). */
+    REAL,
+    /** Uniform on [0.5, 2]: log, sqrt, fractional powers, denominators. */
+    POSITIVE,
+    /** Distinct values at least 0.1 apart and away from 0: max, abs, comparisons (no ties or kinks). */
+    DISTINCT,
+    /** i32 in [0, 4): indices, predicates via nonzero. */
+    INDEX
+  }
+
+  /** What the derivative is checked against. */
+  enum Derivative {
+    /** Central finite differences in f64. */
+    FINITE_DIFFERENCES,
+    /** Exactly zero everywhere (comparisons, stop_gradient, integer results). */
+    ZERO
+  }
+
+  record Operand(DType dtype, int[] dims, Domain domain) {}
+
+  record Entry(String name, Class<? extends Primitive> covers, List<Operand> operands,
+      Function<List<Node>, Node> build, Derivative derivative) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Operand real(int... dims) {
+    return new Operand(DType.F64, dims, Domain.REAL);
+  }
+
+  static Operand positive(int... dims) {
+    return new Operand(DType.F64, dims, Domain.POSITIVE);
+  }
+
+  static Operand distinct(int... dims) {
+    return new Operand(DType.F64, dims, Domain.DISTINCT);
+  }
+
+  static Operand index(int... dims) {
+    return new Operand(DType.I32, dims, Domain.INDEX);
+  }
+
+  static Entry entry(String name, Class<? extends Primitive> covers, Function<List<Node>, Node> build, Operand... operands) {
+    return new Entry(name, covers, List.of(operands), build, Derivative.FINITE_DIFFERENCES);
+  }
+
+  static Entry flat(String name, Class<? extends Primitive> covers, Function<List<Node>, Node> build, Operand... operands) {
+    return new Entry(name, covers, List.of(operands), build, Derivative.ZERO);
+  }
+
+  static final List<Entry> ENTRIES = List.of(
+      entry("add", Add.class, x -> x.get(0).add(x.get(1)), real(3, 4), real(3, 4)),
+      entry("add_broadcast_row", Add.class, x -> x.get(0).add(x.get(1)), real(3, 4), real(4)),
+      entry("add_broadcast_both", Add.class, x -> x.get(0).add(x.get(1)), real(2, 1, 3), real(1, 5, 3)),
+      entry("add_size_zero", Add.class, x -> x.get(0).add(x.get(1)), real(0, 4), real(4)),
+      entry("sub", Sub.class, x -> x.get(0).sub(x.get(1)), real(2, 3), real(2, 1)),
+      entry("mul", Mul.class, x -> x.get(0).mul(x.get(1)), real(2, 3), real(3)),
+      entry("mul_same_operand", Mul.class, x -> x.get(0).mul(x.get(0)), real(5)),
+      entry("div", Div.class, x -> x.get(0).div(x.get(1)), real(2, 3), positive(2, 3)),
+      entry("maximum", Maximum.class, x -> x.get(0).maximum(x.get(1)), distinct(2, 3), distinct(3)),
+      entry("relu", Maximum.class, x -> x.get(0).relu(), distinct(4, 3)),
+      entry("neg", Neg.class, x -> x.get(0).neg(), real(2, 3)),
+      entry("exp", Exp.class, x -> x.get(0).exp(), real(2, 3)),
+      entry("log", Log.class, x -> x.get(0).log(), positive(2, 3)),
+      entry("tanh", Tanh.class, x -> x.get(0).tanh(), real(2, 3)),
+      entry("sigmoid", Logistic.class, x -> x.get(0).sigmoid(), real(2, 3)),
+      entry("sqrt", Sqrt.class, x -> x.get(0).sqrt(), positive(2, 3)),
+      entry("abs", Abs.class, x -> x.get(0).abs(), distinct(2, 3)),
+      entry("pow_cube", Pow.class, x -> x.get(0).pow(3), real(2, 3)),
+      entry("pow_inverse_sqrt", Pow.class, x -> x.get(0).pow(-0.5), positive(4)),
+      entry("square_scalar", Pow.class, x -> x.get(0).square(), real()),
+      flat("compare_gt", Compare.class, x -> x.get(0).gt(x.get(1)), distinct(2, 3), distinct(2, 3)),
+      entry("select", Select.class, x -> x.get(0).select(x.get(1), x.get(2)), index(2, 3), real(2, 3), real(3)),
+      entry("cast_f64_to_f32", Cast.class, x -> x.get(0).cast(DType.F32), real(2, 3)),
+      flat("cast_f64_to_i32", Cast.class, x -> x.get(0).cast(DType.I32), distinct(2, 3)),
+      flat("stop_gradient", StopGradient.class, x -> x.get(0).stopGradient(), real(2, 3)),
+      entry("sum_axis", Sum.class, x -> x.get(0).sum(1), real(2, 3, 4)),
+      entry("sum_keep_dims", Sum.class, x -> x.get(0).sum(List.of(0, 2), true), real(2, 3, 4)),
+      entry("sum_all", Sum.class, x -> x.get(0).sum(), real(1, 3)),
+      entry("sum_size_zero", Sum.class, x -> x.get(0).sum(0), real(0, 3)),
+      entry("reduce_max", ReduceMax.class, x -> x.get(0).max(0), distinct(3, 4)),
+      entry("reduce_max_keep_dims", ReduceMax.class, x -> x.get(0).max(List.of(1, 2), true), distinct(2, 3, 2)),
+      entry("reshape", Reshape.class, x -> x.get(0).reshape(6, 4), real(2, 3, 4)),
+      entry("broadcast", Broadcast.class, x -> x.get(0).broadcastTo(2, 3, 5), real(3, 1)),
+      entry("transpose", Transpose.class, x -> x.get(0).transpose(2, 0, 1), real(2, 3, 4)),
+      entry("slice", Slice.class, x -> x.get(0).slice(new int[] {1, 0}, new int[] {3, 2}), real(4, 3)),
+      entry("pad", Pad.class, x -> x.get(0).pad(new int[] {1, 0}, new int[] {0, 2}), real(2, 3)),
+      entry("concat", Concat.class, x -> Node.concat(1, x.get(0), x.get(1), x.get(2)), real(2, 1), real(2, 3), real(2, 2)),
+      entry("matmul", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(3, 4), real(4, 5)),
+      entry("matmul_batched", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(2, 3, 4), real(2, 4, 1)),
+      entry("matmul_broadcast_batch", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(2, 3, 4), real(4, 2)),
+      flat("one_hot", OneHot.class, x -> x.get(0).oneHot(4, DType.F64), index(2, 3)),
+      entry("gather", Gather.class, x -> x.get(0).gather(x.get(1)), real(4, 3), index(2, 5)),
+      entry("scatter_add", ScatterAdd.class, x -> x.get(1).scatterAdd(x.get(0), 4), index(6), real(6, 2)));
+}
