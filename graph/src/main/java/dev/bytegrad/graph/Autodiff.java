@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * <p>Cotangents propagate from the outputs back through each primitive's VJP rule in reverse
  * topological order, and are summed where a node feeds several users (fan-out). Only nodes that depend
- * on a requested input are differentiated, so the derivative graph holds no dead branches.
+ * on a requested input are differentiated, so what the returned nodes depend on holds no dead branch.
+ * (A rule builds its cotangents eagerly; one for an operand that needs none stays unreferenced.)
  */
 public final class Autodiff {
   private Autodiff() {}
@@ -103,13 +104,13 @@ public final class Autodiff {
   }
 
   private static String describe(Node node) {
-    return node.op().name() + " '" + Interpreter.name(node) + "'";
+    return node.op().opName() + " '" + Interpreter.name(node) + "'";
   }
 
   private static void checkRule(Node node, int operand, Node contribution) {
     Node input = node.inputs().get(operand);
     if (!contribution.type().equals(input.type())) {
-      throw new IllegalStateException("the vjp rule of " + node.op().name() + " gave " + contribution.type()
+      throw new IllegalStateException("the vjp rule of " + node.op().opName() + " gave " + contribution.type()
           + " for operand " + operand + " of type " + input.type());
     }
   }

@@ -10,8 +10,8 @@ public final class Dot {
   public static String export(List<Node> outputs) {
     StringBuilder dot = new StringBuilder("digraph bytegrad {\n  rankdir=TB;\n  node [fontname=\"monospace\"];\n");
     for (Node node : Topology.reachable(outputs)) {
-      String label = node.op().name() + GraphPrinter.attributes(node.op()) + "\\n" + node.type();
-      String shape = switch (node.op().name()) {
+      String label = node.op().opName() + GraphPrinter.attributes(node.op()) + "\\n" + node.type();
+      String shape = switch (node.op().opName()) {
         case "input" -> "box";
         case "parameter" -> "box, style=bold";
         case "literal" -> "plaintext";

@@ -71,12 +71,12 @@ public final class Graph {
   private Node named(Leaf leaf) {
     String name = leaf instanceof Input input ? input.name() : ((Parameter) leaf).name();
     if (name.isEmpty()) {
-      throw new GraphBuildException(leaf.name(), List.of(), "name must not be empty", CallSite.capture());
+      throw new GraphBuildException(leaf.opName(), List.of(), "name must not be empty", CallSite.capture());
     }
     Node existing = namedLeaves.get(name);
     if (existing != null && !existing.op().equals(leaf)) {
-      throw new GraphBuildException(leaf.name(), List.of(),
-          "'" + name + "' is already declared as " + existing.op().name() + " " + existing.type()
+      throw new GraphBuildException(leaf.opName(), List.of(),
+          "'" + name + "' is already declared as " + existing.op().opName() + " " + existing.type()
               + " at " + existing.callSite(), CallSite.capture());
     }
     Node node = apply(leaf);
@@ -99,7 +99,7 @@ public final class Graph {
     List<TensorType> types = new ArrayList<>(inputs.size());
     for (Node input : inputs) {
       if (input.graph() != this) {
-        throw new GraphBuildException(op.name(), List.of(input.type()),
+        throw new GraphBuildException(op.opName(), List.of(input.type()),
             "operand " + input + " belongs to another graph", CallSite.capture());
       }
       types.add(input.type());
@@ -108,7 +108,7 @@ public final class Graph {
     try {
       type = op.infer(types);
     } catch (IllegalArgumentException e) {
-      throw new GraphBuildException(op.name(), types, e.getMessage(), CallSite.capture());
+      throw new GraphBuildException(op.opName(), types, e.getMessage(), CallSite.capture());
     }
     Node node = new Node(this, op, key.inputs(), type, nodes.size(), CallSite.capture());
     nodes.add(node);

@@ -31,7 +31,7 @@ public final class GraphPrinter {
     StringBuilder text = new StringBuilder();
     for (Node node : Topology.reachable(outputs)) {
       numbers.put(node, numbers.size());
-      text.append('%').append(numbers.get(node)).append(" = ").append(node.op().name())
+      text.append('%').append(numbers.get(node)).append(" = ").append(node.op().opName())
           .append(attributes(node.op()));
       for (Node input : node.inputs()) {
         text.append(" %").append(numbers.get(input));

@@ -67,7 +67,7 @@ public final class Interpreter {
 
   private Value feed(Node leaf, Map<Node, Tensor> feeds) {
     Tensor tensor = feeds.get(leaf);
-    String what = leaf.op().name() + " '" + name(leaf) + "' (" + leaf.type() + ")";
+    String what = leaf.op().opName() + " '" + name(leaf) + "' (" + leaf.type() + ")";
     if (tensor == null) {
       throw new IllegalArgumentException("no value fed for " + what);
     }

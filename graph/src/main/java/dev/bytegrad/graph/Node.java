@@ -394,7 +394,7 @@ public final class Node {
   }
 
   private Node binary(Primitive op, Node other) {
-    Shape shape = Broadcasting.shapeOf(op.name(), this, other);
+    Shape shape = Broadcasting.shapeOf(op.opName(), this, other);
     return graph.apply(op, broadcastTo(shape), other.broadcastTo(shape));
   }
 

@@ -33,7 +33,7 @@ public sealed interface Primitive
   Value evaluate(List<Value> inputs, TensorType type);
 
   /** The name in the text form (see {@link #nameOf}). */
-  default String name() {
+  default String opName() {
     return nameOf(getClass());
   }
 
