@@ -1,0 +1,32 @@
+package dev.bytegrad.cli.zoo;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The models the {@code bytegrad} command knows, by name. */
+public final class Zoo {
+  private static final Map<String, ZooModel> MODELS = new LinkedHashMap<>();
+
+  static {
+    for (ZooModel model : List.of(new LinearRegression(), new LogisticRegression(), new SoftmaxRegression(), new Mlp())) {
+      MODELS.put(model.name(), model);
+    }
+  }
+
+  private Zoo() {}
+
+  /** The model called {@code name}; an unknown name fails listing the known ones. */
+  public static ZooModel get(String name) {
+    ZooModel model = MODELS.get(name);
+    if (model == null) {
+      throw new IllegalArgumentException("unknown model '" + name + "'; choose one of " + String.join(", ", names()));
+    }
+    return model;
+  }
+
+  /** Every model name, in a stable order. */
+  public static List<String> names() {
+    return List.copyOf(MODELS.keySet());
+  }
+}
