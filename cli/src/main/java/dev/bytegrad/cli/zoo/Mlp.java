@@ -6,10 +6,9 @@ import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.nn.Layers;
 import dev.bytegrad.graph.nn.Losses;
 import dev.bytegrad.runtime.DType;
-import dev.bytegrad.runtime.data.Dataset;
 
 /** A multilayer perceptron 64-64-10 with ReLU on the digits, He-initialized. */
-final class Mlp implements ZooModel {
+final class Mlp extends DigitsClassifier {
   @Override
   public String name() {
     return "mlp";
@@ -18,16 +17,6 @@ final class Mlp implements ZooModel {
   @Override
   public String description() {
     return "multilayer perceptron 64-64-10 (ReLU) on the 8x8 handwritten digits";
-  }
-
-  @Override
-  public boolean isClassifier() {
-    return true;
-  }
-
-  @Override
-  public Dataset.Split data(long seed) {
-    return Digits.split(BuiltinData.digits(), seed);
   }
 
   @Override

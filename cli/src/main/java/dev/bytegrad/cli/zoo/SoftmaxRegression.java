@@ -6,10 +6,9 @@ import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.nn.Layers;
 import dev.bytegrad.graph.nn.Losses;
 import dev.bytegrad.runtime.DType;
-import dev.bytegrad.runtime.data.Dataset;
 
 /** Softmax (multinomial logistic) regression on all ten digits, cross-entropy from logits. */
-final class SoftmaxRegression implements ZooModel {
+final class SoftmaxRegression extends DigitsClassifier {
   @Override
   public String name() {
     return "softmax";
@@ -18,16 +17,6 @@ final class SoftmaxRegression implements ZooModel {
   @Override
   public String description() {
     return "softmax regression on the 8x8 handwritten digits";
-  }
-
-  @Override
-  public boolean isClassifier() {
-    return true;
-  }
-
-  @Override
-  public Dataset.Split data(long seed) {
-    return Digits.split(BuiltinData.digits(), seed);
   }
 
   @Override

@@ -1,26 +1,18 @@
 package dev.bytegrad.graph.op;
 
 import dev.bytegrad.graph.Node;
-import dev.bytegrad.graph.TensorType;
 import java.util.List;
 
 /** Elementwise sum of two operands of one type; the DSL broadcasts them first. */
-public record Add() implements Primitive {
+public record Add() implements BinaryElementwise {
   @Override
-  public TensorType infer(List<TensorType> inputs) {
-    return Check.binaryFloating(inputs);
+  public double apply(double a, double b) {
+    return a + b;
   }
 
   // d(a + b) = da + db
   @Override
   public List<Node> vjp(Node y, Node g) {
-    Node a = y.input(0);
-    Node b = y.input(1);
     return List.of(g, g);
-  }
-
-  @Override
-  public Value evaluate(List<Value> inputs, TensorType type) {
-    return inputs.get(0).zip(inputs.get(1), Double::sum);
   }
 }

@@ -1,15 +1,16 @@
 package dev.bytegrad.graph.op;
 
 import dev.bytegrad.graph.Node;
-import dev.bytegrad.graph.TensorType;
 import java.util.List;
 
-/** Elementwise maximum. Where {@code a == b} the cotangent is split evenly between the operands, the
- * choice that agrees with central differences; so {@code relu(x) = max(x, 0)} has derivative 1/2 at 0. */
-public record Maximum() implements Primitive {
+/**
+ * Elementwise maximum. Where {@code a == b} the cotangent is split evenly between the operands, the
+ * choice that agrees with central differences; so {@code relu(x) = max(x, 0)} has derivative 1/2 at 0.
+ */
+public record Maximum() implements BinaryElementwise {
   @Override
-  public TensorType infer(List<TensorType> inputs) {
-    return Check.binaryFloating(inputs);
+  public double apply(double a, double b) {
+    return Math.max(a, b);
   }
 
   // d max(a, b) = [a > b] da + [a < b] db, with ties sharing half each
@@ -18,11 +19,6 @@ public record Maximum() implements Primitive {
     Node a = y.input(0);
     Node b = y.input(1);
     return List.of(g.mul(share(a, b)), g.mul(share(b, a)));
-  }
-
-  @Override
-  public Value evaluate(List<Value> inputs, TensorType type) {
-    return inputs.get(0).zip(inputs.get(1), Math::max);
   }
 
   /** The share of the cotangent that goes to {@code a}: 1 where a wins, 1/2 at ties, 0 where it loses. */

@@ -1,14 +1,13 @@
 package dev.bytegrad.graph.op;
 
 import dev.bytegrad.graph.Node;
-import dev.bytegrad.graph.TensorType;
 import java.util.List;
 
 /** Elementwise product of two operands of one type. */
-public record Mul() implements Primitive {
+public record Mul() implements BinaryElementwise {
   @Override
-  public TensorType infer(List<TensorType> inputs) {
-    return Check.binaryFloating(inputs);
+  public double apply(double a, double b) {
+    return a * b;
   }
 
   // d(a b) = b da + a db
@@ -17,10 +16,5 @@ public record Mul() implements Primitive {
     Node a = y.input(0);
     Node b = y.input(1);
     return List.of(g.mul(b), g.mul(a));
-  }
-
-  @Override
-  public Value evaluate(List<Value> inputs, TensorType type) {
-    return inputs.get(0).zip(inputs.get(1), (a, b) -> a * b);
   }
 }

@@ -12,8 +12,7 @@ import java.util.List;
  * switches over primitives name them all, and a test checks that the op table covers each one.
  */
 public sealed interface Primitive
-    permits Leaf, Add, Sub, Mul, Div, Maximum, Neg, Exp, Log, Tanh, Logistic, Sqrt, Abs, Pow,
-        Compare, Select, Cast, StopGradient, Sum, ReduceMax, Reshape, Broadcast, Transpose, Slice,
+    permits Leaf, UnaryElementwise, BinaryElementwise, Compare, Select, Cast, StopGradient, Sum, ReduceMax, Reshape, Broadcast, Transpose, Slice,
         Pad, Concat, MatMul, OneHot, Gather, ScatterAdd {
 
   /**
