@@ -43,6 +43,14 @@ public final class GraphPrinter {
         .append('\n').toString();
   }
 
+  /** One node alone, by graph ids: {@code %12 = matmul %3 %5 : f32[32,64]}. */
+  public static String line(Node node) {
+    StringBuilder text = new StringBuilder("%").append(node.id()).append(" = ").append(node.op().opName())
+        .append(attributes(node.op()));
+    node.inputs().forEach(input -> text.append(" %").append(input.id()));
+    return text.append(" : ").append(node.type()).toString();
+  }
+
   /** {@code [name=value, ...]}, or nothing for a primitive without attributes. */
   static String attributes(Primitive op) {
     String attributes = java.util.Arrays.stream(op.getClass().getRecordComponents())

@@ -31,7 +31,13 @@ import dev.bytegrad.graph.op.Sum;
 import dev.bytegrad.graph.op.Tanh;
 import dev.bytegrad.graph.op.Transpose;
 import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Tensor;
+import dev.bytegrad.runtime.data.Shuffle;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
@@ -40,11 +46,11 @@ import java.util.function.Function;
  * tests in {@link OpTableTest} run every check on every entry; a coverage test fails when a primitive
  * of the sealed hierarchy has no entry.
  */
-final class OpTable {
+public final class OpTable {
   private OpTable() {}
 
   /** Where operand values are drawn from. */
-  enum Domain {
+  public enum Domain {
     /** Normal(0, 1). */
     REAL,
     /** Uniform on [0.5, 2]: log, sqrt, fractional powers, denominators. */
@@ -56,16 +62,16 @@ final class OpTable {
   }
 
   /** What the derivative is checked against. */
-  enum Derivative {
+  public enum Derivative {
     /** Central finite differences in f64. */
     FINITE_DIFFERENCES,
     /** Exactly zero everywhere (comparisons, stop_gradient, integer results). */
     ZERO
   }
 
-  record Operand(DType dtype, int[] dims, Domain domain) {}
+  public record Operand(DType dtype, int[] dims, Domain domain) {}
 
-  record Entry(String name, Class<? extends Primitive> covers, List<Operand> operands,
+  public record Entry(String name, Class<? extends Primitive> covers, List<Operand> operands,
       Function<List<Node>, Node> build, Derivative derivative) {
     @Override
     public String toString() {
@@ -97,7 +103,7 @@ final class OpTable {
     return new Entry(name, covers, List.of(operands), build, Derivative.ZERO);
   }
 
-  static final List<Entry> ENTRIES = List.of(
+  public static final List<Entry> ENTRIES = List.of(
       entry("add", Add.class, x -> x.get(0).add(x.get(1)), real(3, 4), real(3, 4)),
       entry("add_broadcast_row", Add.class, x -> x.get(0).add(x.get(1)), real(3, 4), real(4)),
       entry("add_broadcast_both", Add.class, x -> x.get(0).add(x.get(1)), real(2, 1, 3), real(1, 5, 3)),
@@ -141,4 +147,54 @@ final class OpTable {
       flat("one_hot", OneHot.class, x -> x.get(0).oneHot(4, DType.F64), index(2, 3)),
       entry("gather", Gather.class, x -> x.get(0).gather(x.get(1)), real(4, 3), index(2, 5)),
       entry("scatter_add", ScatterAdd.class, x -> x.get(1).scatterAdd(x.get(0), 4), index(6), real(6, 2)));
+
+  /** A built entry: its graph's operand nodes, the result, and random values for the operands. */
+  public record Built(List<Node> operands, Node result, Map<Node, Tensor> feeds) {}
+
+  public static Built build(Entry entry, DType floating) {
+    Graph graph = new Graph();
+    List<Node> operands = new ArrayList<>();
+    for (int i = 0; i < entry.operands().size(); i++) {
+      Operand operand = entry.operands().get(i);
+      DType dtype = operand.dtype().isFloating() ? floating : operand.dtype();
+      operands.add(graph.input(String.valueOf((char) ('a' + i)), dtype, operand.dims()));
+    }
+    return new Built(operands, entry.build().apply(operands), feeds(entry, operands));
+  }
+
+  private static Map<Node, Tensor> feeds(Entry entry, List<Node> operands) {
+    SplittableRandom random = new SplittableRandom(entry.name().hashCode());
+    int distinctCount = 0;
+    for (int i = 0; i < operands.size(); i++) {
+      distinctCount += entry.operands().get(i).domain() == Domain.DISTINCT ? operands.get(i).shape().size() : 0;
+    }
+    int[] distinctOrder = Shuffle.permutation(distinctCount, random);
+    int nextDistinct = 0;
+    Map<Node, Tensor> feeds = new HashMap<>();
+    for (int i = 0; i < operands.size(); i++) {
+      Node node = operands.get(i);
+      Tensor value = Tensor.zeros(node.dtype(), node.shape());
+      for (int k = 0; k < value.size(); k++) {
+        value.setDouble(k, switch (entry.operands().get(i).domain()) {
+          case REAL -> random.nextGaussian();
+          case POSITIVE -> 0.5 + 1.5 * random.nextDouble();
+          case DISTINCT -> (random.nextBoolean() ? 1 : -1) * (0.2 + 0.15 * distinctOrder[nextDistinct++]);
+          case INDEX -> random.nextInt(4);
+        });
+      }
+      feeds.put(node, value);
+    }
+    return feeds;
+  }
+
+  /** {@code sum(result * w)} with fixed random weights w, so every output element matters differently. */
+  public static Node weightedSum(Node result, long seed) {
+    Node floating = result.cast(DType.F64);
+    SplittableRandom random = new SplittableRandom(seed);
+    Tensor weights = Tensor.zeros(DType.F64, floating.shape());
+    for (int i = 0; i < weights.size(); i++) {
+      weights.setDouble(i, random.nextGaussian());
+    }
+    return floating.mul(result.graph().constant(weights)).sum();
+  }
 }

@@ -1,0 +1,243 @@
+package dev.bytegrad.codegen.emit;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.bytegrad.codegen.loop.Buffer;
+import dev.bytegrad.codegen.loop.Kernel;
+import dev.bytegrad.codegen.loop.Program;
+import dev.bytegrad.codegen.loop.Stmt;
+import dev.bytegrad.runtime.DType;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Type;
+
+/**
+ * Renders a program as a class file with ASM: the same class {@link JavaEmitter} writes as source,
+ * method for method — fields, constructor, {@code run}, one private method per kernel — so the readable
+ * Java documents this bytecode. Expressions are emitted by {@link AsmExpressions}.
+ */
+public final class AsmEmitter {
+  static final String TENSOR = "dev/bytegrad/runtime/Tensor";
+  private static final String BIND = "dev/bytegrad/runtime/Bind";
+
+  private final Program program;
+  private final String owner;
+  private final ClassWriter writer;
+
+  private AsmEmitter(Program program, String internalName) {
+    this.program = program;
+    this.owner = internalName;
+    this.writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+      @Override
+      protected String getCommonSuperClass(String type1, String type2) {
+        return "java/lang/Object";
+      }
+    };
+  }
+
+  /** The class file of {@code program}, named {@code internalName} (slash-separated). */
+  public static byte[] emit(Program program, String internalName) {
+    return new AsmEmitter(program, internalName).emitClass();
+  }
+
+  private byte[] emitClass() {
+    writer.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object",
+        new String[] {"dev/bytegrad/runtime/CompiledFunction"});
+    writer.visitSource(program.name() + ".java", null);
+    emitFields();
+    emitConstructor();
+    emitRun();
+    for (Kernel kernel : program.kernels()) {
+      emitKernel(kernel);
+    }
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+
+  private void emitFields() {
+    for (Buffer constant : program.constants()) {
+      writer.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, constant.name(), arrayDescriptor(constant.dtype()), null, null).visitEnd();
+    }
+    for (DType dtype : DType.values()) {
+      if (program.arenaSize(dtype) > 0) {
+        writer.visitField(ACC_PRIVATE | ACC_FINAL, JavaEmitter.arenaName(dtype), arrayDescriptor(dtype), null, null).visitEnd();
+      }
+    }
+    for (Buffer parameter : program.parameters()) {
+      writer.visitField(ACC_PRIVATE | ACC_FINAL, parameter.name(), arrayDescriptor(parameter.dtype()), null, null).visitEnd();
+    }
+    for (Buffer buffer : concat(program.inputs(), program.outputs())) {
+      writer.visitField(ACC_PRIVATE, buffer.name(), arrayDescriptor(buffer.dtype()), null, null).visitEnd();
+    }
+    if (!program.constants().isEmpty()) {
+      MethodVisitor clinit = writer.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+      clinit.visitCode();
+      for (Buffer constant : program.constants()) {
+        clinit.visitLdcInsn(dev.bytegrad.runtime.Constants.encode(constant.constant()));
+        clinit.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Constants", constant.dtype().toString(),
+            "(Ljava/lang/String;)" + arrayDescriptor(constant.dtype()), false);
+        clinit.visitFieldInsn(PUTSTATIC, owner, constant.name(), arrayDescriptor(constant.dtype()));
+      }
+      clinit.visitInsn(RETURN);
+      clinit.visitMaxs(0, 0);
+      clinit.visitEnd();
+    }
+  }
+
+  private void emitConstructor() {
+    MethodVisitor method = writer.visitMethod(ACC_PUBLIC, "<init>", "([L" + TENSOR + ";)V", null, null);
+    method.visitCode();
+    method.visitVarInsn(ALOAD, 0);
+    method.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    for (DType dtype : DType.values()) {
+      if (program.arenaSize(dtype) > 0) {
+        method.visitVarInsn(ALOAD, 0);
+        AsmExpressions.pushInt(method, program.arenaSize(dtype));
+        method.visitIntInsn(NEWARRAY, switch (dtype) {
+          case F32 -> T_FLOAT;
+          case F64 -> T_DOUBLE;
+          case I32 -> T_INT;
+        });
+        method.visitFieldInsn(PUTFIELD, owner, JavaEmitter.arenaName(dtype), arrayDescriptor(dtype));
+      }
+    }
+    for (Buffer parameter : program.parameters()) {
+      bind(method, 1, parameter);
+    }
+    method.visitInsn(RETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+  }
+
+  private void emitRun() {
+    MethodVisitor method = writer.visitMethod(ACC_PUBLIC, "run", "([L" + TENSOR + ";[L" + TENSOR + ";)V", null, null);
+    method.visitCode();
+    for (Buffer input : program.inputs()) {
+      bind(method, 1, input);
+    }
+    for (Buffer output : program.outputs()) {
+      bind(method, 2, output);
+    }
+    for (Kernel kernel : program.kernels()) {
+      method.visitVarInsn(ALOAD, 0);
+      method.visitMethodInsn(INVOKESPECIAL, owner, kernel.name(), "()V", false);
+    }
+    method.visitInsn(RETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+  }
+
+  private void emitKernel(Kernel kernel) {
+    MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name(), "()V", null, null);
+    method.visitCode();
+    AsmExpressions expressions = new AsmExpressions(program, method);
+    for (Buffer buffer : concat(List.of(kernel.writes()), kernel.reads())) {
+      if (expressions.declareArray(buffer)) {
+        loadField(method, buffer);
+        method.visitVarInsn(ASTORE, expressions.arraySlot(buffer));
+      }
+    }
+    for (Stmt statement : kernel.body()) {
+      emitStatement(method, expressions, statement);
+    }
+    method.visitInsn(RETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+  }
+
+  private void emitStatement(MethodVisitor method, AsmExpressions expressions, Stmt statement) {
+    if (statement instanceof Stmt.Loop loop) {
+      emitLoop(method, expressions, loop);
+    } else if (statement instanceof Stmt.Store store) {
+      expressions.element(store.buffer(), store.index());
+      expressions.emit(store.value());
+      method.visitInsn(AsmExpressions.opcode(store.buffer().dtype(), IASTORE, FASTORE, DASTORE));
+    } else if (statement instanceof Stmt.Declare declare) {
+      expressions.emit(declare.init());
+      expressions.store(declare.local());
+    } else if (statement instanceof Stmt.Assign assign) {
+      expressions.emit(assign.value());
+      expressions.store(assign.local());
+    } else {
+      emitGemm(method, expressions, (Stmt.Gemm) statement);
+    }
+  }
+
+  private void emitLoop(MethodVisitor method, AsmExpressions expressions, Stmt.Loop loop) {
+    Label condition = new Label();
+    Label end = new Label();
+    AsmExpressions.pushInt(method, 0);
+    expressions.store(loop.index());
+    method.visitLabel(condition);
+    expressions.emit(loop.index());
+    AsmExpressions.pushInt(method, loop.extent());
+    method.visitJumpInsn(IF_ICMPGE, end);
+    for (Stmt statement : loop.body()) {
+      emitStatement(method, expressions, statement);
+    }
+    method.visitIincInsn(expressions.slot(loop.index()), 1);
+    method.visitJumpInsn(GOTO, condition);
+    method.visitLabel(end);
+  }
+
+  private void emitGemm(MethodVisitor method, AsmExpressions expressions, Stmt.Gemm gemm) {
+    AsmExpressions.pushInt(method, gemm.transA() ? 1 : 0);
+    AsmExpressions.pushInt(method, gemm.transB() ? 1 : 0);
+    AsmExpressions.pushInt(method, gemm.m());
+    AsmExpressions.pushInt(method, gemm.n());
+    AsmExpressions.pushInt(method, gemm.k());
+    expressions.arrayAndOffset(gemm.a(), gemm.aOffset());
+    AsmExpressions.pushInt(method, gemm.lda());
+    expressions.arrayAndOffset(gemm.b(), gemm.bOffset());
+    AsmExpressions.pushInt(method, gemm.ldb());
+    expressions.arrayAndOffset(gemm.c(), gemm.cOffset());
+    AsmExpressions.pushInt(method, gemm.ldc());
+    String array = arrayDescriptor(gemm.c().dtype());
+    String descriptor = "(ZZIII" + array + "II" + array + "II" + array + "II)V";
+    method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", gemm.c().dtype() == DType.F32 ? "sgemm" : "dgemm", descriptor, false);
+  }
+
+  /** {@code this.field = Bind.f32(tensors[slot], size, "name")}, the tensors array in local {@code arrayLocal}. */
+  private void bind(MethodVisitor method, int arrayLocal, Buffer buffer) {
+    method.visitVarInsn(ALOAD, 0);
+    method.visitVarInsn(ALOAD, arrayLocal);
+    AsmExpressions.pushInt(method, buffer.slot());
+    method.visitInsn(AALOAD);
+    AsmExpressions.pushInt(method, buffer.size());
+    method.visitLdcInsn(buffer.name());
+    method.visitMethodInsn(INVOKESTATIC, BIND, buffer.dtype().toString(),
+        "(L" + TENSOR + ";ILjava/lang/String;)" + arrayDescriptor(buffer.dtype()), false);
+    method.visitFieldInsn(PUTFIELD, owner, buffer.name(), arrayDescriptor(buffer.dtype()));
+  }
+
+  private void loadField(MethodVisitor method, Buffer buffer) {
+    String descriptor = arrayDescriptor(buffer.dtype());
+    if (buffer.kind() == Buffer.Kind.CONSTANT) {
+      method.visitFieldInsn(GETSTATIC, owner, buffer.name(), descriptor);
+      return;
+    }
+    method.visitVarInsn(ALOAD, 0);
+    String field = buffer.kind() == Buffer.Kind.TEMPORARY ? JavaEmitter.arenaName(buffer.dtype()) : buffer.name();
+    method.visitFieldInsn(GETFIELD, owner, field, descriptor);
+  }
+
+  static String arrayDescriptor(DType dtype) {
+    return "[" + primitiveDescriptor(dtype);
+  }
+
+  static String primitiveDescriptor(DType dtype) {
+    return switch (dtype) {
+      case F32 -> Type.FLOAT_TYPE.getDescriptor();
+      case F64 -> Type.DOUBLE_TYPE.getDescriptor();
+      case I32 -> Type.INT_TYPE.getDescriptor();
+    };
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

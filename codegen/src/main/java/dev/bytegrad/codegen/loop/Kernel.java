@@ -1,0 +1,18 @@
+package dev.bytegrad.codegen.loop;
+
+import java.util.List;
+
+/**
+ * One kernel: the statements that compute one materialized graph node (and the nodes fused into it).
+ *
+ * @param name a Java identifier for the method the emitters generate
+ * @param comment the graph nodes it computes, in the graph's text form
+ * @param reads the buffers it reads
+ * @param writes the buffer it writes
+ */
+public record Kernel(String name, String comment, List<Stmt> body, List<Buffer> reads, Buffer writes) {
+  public Kernel {
+    body = List.copyOf(body);
+    reads = List.copyOf(reads);
+  }
+}

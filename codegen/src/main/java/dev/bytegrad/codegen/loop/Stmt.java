@@ -1,0 +1,30 @@
+package dev.bytegrad.codegen.loop;
+
+import java.util.List;
+
+/** A statement of the loop IR. */
+public sealed interface Stmt {
+  /** {@code for (index = 0; index < extent; index++) body}. */
+  record Loop(Expr.Var index, int extent, List<Stmt> body) implements Stmt {
+    public Loop {
+      body = List.copyOf(body);
+    }
+  }
+
+  /** {@code buffer[index] = value}. */
+  record Store(Buffer buffer, Expr index, Expr value) implements Stmt {}
+
+  /** Declares the local {@code local} with its initial value. */
+  record Declare(Expr.Var local, Expr init) implements Stmt {}
+
+  /** {@code local = value}. */
+  record Assign(Expr.Var local, Expr value) implements Stmt {}
+
+  /**
+   * {@code c[cOffset..] = op(a) op(b)} by the runtime's GEMM for the buffers' dtype (see
+   * {@code dev.bytegrad.runtime.Gemm} for the meaning of each argument).
+   */
+  record Gemm(boolean transA, boolean transB, int m, int n, int k,
+      Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,
+      Buffer c, Expr cOffset, int ldc) implements Stmt {}
+}

@@ -1,0 +1,150 @@
+package dev.bytegrad.codegen.lower;
+
+import dev.bytegrad.codegen.loop.Buffer;
+import dev.bytegrad.codegen.loop.Kernel;
+import dev.bytegrad.codegen.loop.Program;
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.Topology;
+import dev.bytegrad.graph.op.Input;
+import dev.bytegrad.graph.op.Leaf;
+import dev.bytegrad.graph.op.Literal;
+import dev.bytegrad.graph.op.Parameter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lowers a graph function to a loop-IR program: gives buffers to inputs, parameters, constants,
+ * results and the nodes {@link Fusion} materializes; builds one kernel per materialized node
+ * ({@link KernelBuilder}); schedules the optimizer updates last, writing parameters in place; and lets
+ * {@link MemoryPlan} place the temporaries.
+ */
+public final class Lowering {
+  private final Signature signature;
+  private final Map<Node, Buffer> buffers = new HashMap<>();
+  private final Names names = new Names();
+
+  private Lowering(Signature signature) {
+    this.signature = signature;
+  }
+
+  /** The planned program computing {@code signature}, its class to be called {@code name}. */
+  public static Program lower(String name, Signature signature) {
+    return MemoryPlan.plan(new Lowering(signature).run(name));
+  }
+
+  private Program run(String name) {
+    List<Node> roots = new ArrayList<>(signature.outputs());
+    roots.addAll(signature.updates().values());
+    List<Node> order = Topology.reachable(roots);
+    Set<Node> materialized = Fusion.materialize(order, new HashSet<>(roots));
+    List<Buffer> inputs = bind(signature.inputs(), Buffer.Kind.INPUT, order);
+    List<Buffer> parameters = bind(signature.parameters(), Buffer.Kind.PARAMETER, order);
+    List<Buffer> constants = bindConstants(order);
+    List<Buffer> outputs = bindOutputs();
+    bindUpdates();
+    List<Buffer> temporaries = new ArrayList<>();
+    for (Node node : order) {
+      if (materialized.contains(node) && !buffers.containsKey(node)) {
+        Buffer buffer = new Buffer(names.temporary(node), node.dtype(), node.shape().size(), Buffer.Kind.TEMPORARY, -1, null);
+        buffers.put(node, buffer);
+        temporaries.add(buffer);
+      }
+    }
+    List<Kernel> kernels = new ArrayList<>();
+    KernelBuilder builder = new KernelBuilder(buffers);
+    for (Node node : schedule(order, materialized)) {
+      kernels.add(builder.build(node, "k" + kernels.size()));
+    }
+    checkUpdatesInPlace(kernels);
+    return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries, kernels, Map.of(), Map.of());
+  }
+
+  private List<Buffer> bind(List<Node> leaves, Buffer.Kind kind, List<Node> order) {
+    List<Buffer> bound = new ArrayList<>();
+    for (Node leaf : leaves) {
+      String name = leaf.op() instanceof Input input ? input.name() : ((Parameter) leaf.op()).name();
+      Buffer buffer = new Buffer(names.of(name), leaf.dtype(), leaf.shape().size(), kind, bound.size(), null);
+      buffers.put(leaf, buffer);
+      bound.add(buffer);
+    }
+    for (Node node : order) {
+      if ((node.op() instanceof Input || node.op() instanceof Parameter) && !buffers.containsKey(node)) {
+        throw new IllegalArgumentException(node.op().opName() + " " + node + " is used but not in the signature");
+      }
+    }
+    return bound;
+  }
+
+  private List<Buffer> bindConstants(List<Node> order) {
+    List<Buffer> constants = new ArrayList<>();
+    for (Node node : order) {
+      if (node.op() instanceof Literal literal && node.shape().rank() > 0) {
+        Buffer buffer = new Buffer(names.of("constant" + constants.size()), node.dtype(), node.shape().size(),
+            Buffer.Kind.CONSTANT, constants.size(), literal.value());
+        buffers.put(node, buffer);
+        constants.add(buffer);
+      }
+    }
+    return constants;
+  }
+
+  private List<Buffer> bindOutputs() {
+    List<Buffer> outputs = new ArrayList<>();
+    for (Node output : signature.outputs()) {
+      if (output.op() instanceof Leaf || signature.updates().containsValue(output)) {
+        throw new IllegalArgumentException("output " + output + " must be computed, not a leaf or an update");
+      }
+      Buffer buffer = new Buffer(names.of("output" + outputs.size()), output.dtype(), output.shape().size(),
+          Buffer.Kind.OUTPUT, outputs.size(), null);
+      buffers.put(output, buffer);
+      outputs.add(buffer);
+    }
+    return outputs;
+  }
+
+  private void bindUpdates() {
+    signature.updates().forEach((target, value) -> {
+      if (value.op() instanceof Leaf) {
+        throw new IllegalArgumentException("the update of " + target + " must be computed, not a leaf");
+      }
+      if (buffers.put(value, buffers.get(target)) != null) {
+        throw new IllegalArgumentException("one node updates two parameters: " + value);
+      }
+    });
+  }
+
+  /** Materialized nodes in topological order, those that depend on an update's new value last. */
+  private List<Node> schedule(List<Node> order, Set<Node> materialized) {
+    Set<Node> afterUpdates = new HashSet<>(signature.updates().values());
+    for (Node node : order) {
+      if (node.inputs().stream().anyMatch(afterUpdates::contains)) {
+        afterUpdates.add(node);
+      }
+    }
+    Set<Node> schedule = new LinkedHashSet<>();
+    order.stream().filter(n -> materialized.contains(n) && !afterUpdates.contains(n)).forEach(schedule::add);
+    order.stream().filter(n -> materialized.contains(n) && afterUpdates.contains(n)).forEach(schedule::add);
+    return new ArrayList<>(schedule);
+  }
+
+  /** A parameter's old value must not be read after the kernel that overwrites it. */
+  private void checkUpdatesInPlace(List<Kernel> kernels) {
+    Set<Buffer> overwritten = new HashSet<>();
+    for (Kernel kernel : kernels) {
+      for (Buffer read : kernel.reads()) {
+        if (overwritten.contains(read) && kernel.writes() != read) {
+          throw new IllegalStateException("kernel " + kernel.name() + " reads parameter " + read
+              + " after its update overwrote it");
+        }
+      }
+      if (kernel.writes().kind() == Buffer.Kind.PARAMETER) {
+        overwritten.add(kernel.writes());
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.bytegrad.codegen.lower;
+
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.op.Broadcast;
+import dev.bytegrad.graph.op.Reshape;
+import dev.bytegrad.graph.op.Transpose;
+import java.util.List;
+
+/**
+ * A matmul operand seen through the views that GEMM can absorb: a transpose of the last two axes
+ * becomes a flag, a broadcast over batch axes a batch stride of 0, and a reshape nothing at all
+ * (row-major layout is unchanged). {@code stored} is the node whose buffer GEMM reads.
+ */
+record MatrixOperand(Node stored, boolean transposed, boolean batchBroadcast) {
+
+  static MatrixOperand resolve(Node operand) {
+    Node node = operand;
+    boolean transposed = false;
+    boolean broadcast = false;
+    while (true) {
+      if (node.op() instanceof Transpose t && swapsLastTwo(t.permutation())) {
+        transposed = !transposed;
+        node = node.input(0);
+      } else if (node.op() instanceof Broadcast && expandsOnlyBatch(node)) {
+        broadcast = true;
+        node = node.input(0);
+      } else if (node.op() instanceof Reshape && !transposed && !broadcast) {
+        node = node.input(0);
+      } else {
+        return new MatrixOperand(node, transposed, broadcast);
+      }
+    }
+  }
+
+  private static boolean swapsLastTwo(List<Integer> permutation) {
+    int rank = permutation.size();
+    for (int i = 0; i < rank - 2; i++) {
+      if (permutation.get(i) != i) {
+        return false;
+      }
+    }
+    return rank >= 2 && permutation.get(rank - 2) == rank - 1 && permutation.get(rank - 1) == rank - 2;
+  }
+
+  /** Whether a broadcast keeps the last two axes and only repeats the matrix over batch axes. */
+  private static boolean expandsOnlyBatch(Node broadcast) {
+    Node input = broadcast.input(0);
+    int rank = input.shape().rank();
+    if (rank < 2 || input.shape().dim(-1) != broadcast.shape().dim(-1) || input.shape().dim(-2) != broadcast.shape().dim(-2)) {
+      return false;
+    }
+    for (int axis = 0; axis < rank - 2; axis++) {
+      if (input.shape().dim(axis) != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
