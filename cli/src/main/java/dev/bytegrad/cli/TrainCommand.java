@@ -1,6 +1,7 @@
 package dev.bytegrad.cli;
 
 import dev.bytegrad.cli.zoo.Trainer;
+import dev.bytegrad.codegen.Backend;
 import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
 import java.io.PrintWriter;
@@ -38,6 +39,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "seed of the split, initialization and shuffles (default: ${DEFAULT-VALUE})")
   private long seed;
 
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "asm",
+      description = "asm (bytecode, the default), javapoet (Java source compiled by javac) or interpreter")
+  private String backend;
+
   @Option(names = "--json", description = "end the output with a one-line JSON summary")
   private boolean json;
 
@@ -49,27 +54,29 @@ final class TrainCommand implements Callable<Integer> {
       zooModel = Zoo.get(model);
       ZooModel.Hyperparameters d = zooModel.defaults();
       options = new Trainer.Options(or(epochs, d.epochs()), or(batchSize, d.batchSize()),
-          or(learningRate, d.learningRate()), or(momentum, d.momentum()), seed);
+          or(learningRate, d.learningRate()), or(momentum, d.momentum()), seed, Backend.parse(backend));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf("training %s: %s%n", zooModel.name(), zooModel.description());
-    out.printf("epochs %d, batch size %d, learning rate %g, momentum %g, seed %d, backend interpreter%n",
-        options.epochs(), options.batchSize(), options.learningRate(), options.momentum(), options.seed());
+    out.printf("epochs %d, batch size %d, learning rate %g, momentum %g, seed %d, backend %s%n",
+        options.epochs(), options.batchSize(), options.learningRate(), options.momentum(), options.seed(), options.backend());
     Trainer.Result result = Trainer.train(zooModel, options, (epoch, total, loss, metrics, seconds) -> {
       out.printf("epoch %d/%d  loss %.6f  %s  (%.1f s)%n", epoch, total, loss, format(metrics), seconds);
       out.flush();
     });
-    out.printf("done in %.1f s: final loss %.6f, %s%n", result.seconds(), result.finalLoss(), format(result.metrics()));
+    out.printf("done in %.1f s (compiling %.2f s): final loss %.6f, %s%n",
+        result.seconds(), result.compileSeconds(), result.finalLoss(), format(result.metrics()));
     if (json) {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("model", result.model());
-      summary.put("backend", "interpreter");
+      summary.put("backend", options.backend().toString());
       summary.put("epochs", result.epochs());
       summary.put("final_loss", result.finalLoss());
       summary.putAll(result.metrics());
       summary.put("seconds", result.seconds());
+      summary.put("compile_seconds", result.compileSeconds());
       out.println(Json.object(summary));
     }
     out.flush();

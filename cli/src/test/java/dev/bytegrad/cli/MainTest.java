@@ -36,7 +36,7 @@ class MainTest {
     Run run = run("train", "--model", "softmax", "--epochs", "3", "--json");
     assertThat(run.status()).isZero();
     assertThat(run.out()).contains("epoch 1/3").contains("epoch 3/3");
-    assertThat(run.lastLine()).startsWith("{\"model\":\"softmax\",\"backend\":\"interpreter\",\"epochs\":3,\"final_loss\":")
+    assertThat(run.lastLine()).startsWith("{\"model\":\"softmax\",\"backend\":\"asm\",\"epochs\":3,\"final_loss\":")
         .contains("\"test_accuracy\":0.9").endsWith("}");
   }
 
@@ -45,6 +45,26 @@ class MainTest {
     Run run = run("train", "--model", "linreg", "--epochs", "2", "--json");
     assertThat(run.status()).isZero();
     assertThat(run.lastLine()).contains("\"test_mse\":").contains("\"closed_form_test_mse\":");
+  }
+
+  @Test
+  void train_runsOnEveryBackend_toTheSameResult() {
+    String asm = run("train", "--model", "softmax", "--epochs", "2", "--backend", "asm", "--json").lastLine();
+    String javapoet = run("train", "--model", "softmax", "--epochs", "2", "--backend", "javapoet", "--json").lastLine();
+    String interpreter = run("train", "--model", "softmax", "--epochs", "2", "--backend", "interpreter", "--json").lastLine();
+    assertThat(javapoet).contains("\"backend\":\"javapoet\"");
+    assertThat(accuracy(asm)).isEqualTo(accuracy(javapoet)).isEqualTo(accuracy(interpreter));
+  }
+
+  private static String accuracy(String json) {
+    return json.replaceAll(".*\"test_accuracy\":([0-9.]+).*", "$1");
+  }
+
+  @Test
+  void unknownBackend_failsWithTheChoices() {
+    Run run = run("train", "--model", "mlp", "--backend", "gpu");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown backend 'gpu'; choose asm, javapoet or interpreter");
   }
 
   @Test

@@ -53,9 +53,9 @@ class BackendAgreementTest {
   void entry_agreesInTheInterpreterAsmAndJavaPoet(OpTable.Entry entry, DType floating) {
     OpTable.Built built = OpTable.build(entry, floating);
     Signature signature = signature(built, entry);
-    List<Tensor> expected = run(Compiler.compile("Entry", signature, Backend.INTERPRETER), built);
+    List<Tensor> expected = run(GraphCompiler.compile("Entry", signature, Backend.INTERPRETER), built);
     for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
-      List<Tensor> actual = run(Compiler.compile("Entry", signature, backend), built);
+      List<Tensor> actual = run(GraphCompiler.compile("Entry", signature, backend), built);
       for (int i = 0; i < expected.size(); i++) {
         Node output = signature.outputs().get(i);
         double tolerance = floating == DType.F32 ? 1e-5 : 1e-11;
@@ -75,7 +75,7 @@ class BackendAgreementTest {
   @MethodSource("cases")
   void entry_emitsBytecodeThatAsmVerifies(OpTable.Entry entry, DType floating) {
     OpTable.Built built = OpTable.build(entry, floating);
-    byte[] classFile = Compiler.compile("Entry", signature(built, entry), Backend.ASM).classFile();
+    byte[] classFile = GraphCompiler.compile("Entry", signature(built, entry), Backend.ASM).classFile();
     StringWriter problems = new StringWriter();
     CheckClassAdapter.verify(new ClassReader(classFile), getClass().getClassLoader(), false, new PrintWriter(problems));
     assertThat(problems.toString()).isEmpty();

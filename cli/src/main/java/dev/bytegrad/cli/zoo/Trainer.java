@@ -1,23 +1,32 @@
 package dev.bytegrad.cli.zoo;
 
+import dev.bytegrad.codegen.Backend;
+import dev.bytegrad.codegen.Compiled;
+import dev.bytegrad.codegen.GraphCompiler;
+import dev.bytegrad.codegen.lower.Signature;
 import dev.bytegrad.graph.Graph;
-import dev.bytegrad.graph.Interpreter;
+import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.Parameters;
-import dev.bytegrad.graph.train.InterpretedStep;
+import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.graph.train.Momentum;
 import dev.bytegrad.graph.train.Optimizer;
 import dev.bytegrad.graph.train.Sgd;
 import dev.bytegrad.graph.train.TrainingGraph;
+import dev.bytegrad.runtime.CompiledFunction;
+import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import dev.bytegrad.runtime.data.Minibatches;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Trains a zoo model by minibatch SGD (with momentum when asked) with a fresh seeded shuffle each
- * epoch, on the reference interpreter, and scores it on the held-out test set after every epoch.
+ * epoch, with the training step compiled by the chosen backend, and scores it on the held-out test set
+ * after every epoch with a compiled inference function.
  *
  * <p>Every batch is used: a smaller last batch runs through a second graph of its own size over the
  * same named parameters and optimizer state. A loss that stops being finite ends training with an error
@@ -25,7 +34,7 @@ import java.util.Map;
  */
 public final class Trainer {
   /** Training settings; see {@link ZooModel#defaults()} for each model's. */
-  public record Options(int epochs, int batchSize, double learningRate, double momentum, long seed) {
+  public record Options(int epochs, int batchSize, double learningRate, double momentum, long seed, Backend backend) {
     public Options {
       if (epochs < 1 || batchSize < 1) {
         throw new IllegalArgumentException("epochs and batch size must be at least 1, got " + epochs + " and " + batchSize);
@@ -41,12 +50,13 @@ public final class Trainer {
     /** The model's defaults with this seed. */
     public static Options defaults(ZooModel model, long seed) {
       ZooModel.Hyperparameters d = model.defaults();
-      return new Options(d.epochs(), d.batchSize(), d.learningRate(), d.momentum(), seed);
+      return new Options(d.epochs(), d.batchSize(), d.learningRate(), d.momentum(), seed, Backend.ASM);
     }
   }
 
-  /** What a run reached: the mean training loss of the last epoch and the test metrics. */
-  public record Result(String model, int epochs, double finalLoss, Map<String, Double> metrics, double seconds) {}
+  /** What a run reached: the mean training loss of the last epoch, the test metrics, and the time spent compiling. */
+  public record Result(String model, int epochs, double finalLoss, Map<String, Double> metrics, double seconds,
+      double compileSeconds) {}
 
   /** Hears about each finished epoch. */
   @FunctionalInterface
@@ -54,12 +64,17 @@ public final class Trainer {
     void epoch(int epoch, int epochs, double loss, Map<String, Double> metrics, double seconds);
   }
 
-  private record Step(ZooModel.Network network, InterpretedStep step) {}
+  /** A compiled step for one batch size, with the argument arrays it is called with (reused: no allocation). */
+  private record Step(CompiledFunction function, Tensor[] inputs, Tensor[] outputs) {}
 
   private final ZooModel model;
   private final Options options;
   private final Map<Integer, Step> steps = new HashMap<>();
+  private final Tensor learningRate = Tensor.scalar(DType.F32, 0);
   private Parameters parameters;
+  private CompiledFunction inference;
+  private Tensor testOutput;
+  private double compileSeconds;
 
   private Trainer(ZooModel model, Options options) {
     this.model = model;
@@ -85,14 +100,16 @@ public final class Trainer {
       metrics = evaluate(split);
       progress.epoch(epoch + 1, options.epochs(), loss, metrics, (System.nanoTime() - start) / 1e9);
     }
-    return new Result(model.name(), options.epochs(), loss, metrics, (System.nanoTime() - start) / 1e9);
+    return new Result(model.name(), options.epochs(), loss, metrics, (System.nanoTime() - start) / 1e9, compileSeconds);
   }
 
   private double run(Minibatches.Batch batch, int epoch) {
     Step step = steps.computeIfAbsent(batch.size(), this::compile);
-    double loss = step.step().run(Map.of(
-        step.network().features(), batch.features(),
-        step.network().targets(), batch.targets()), options.learningRate());
+    learningRate.setDouble(0, options.learningRate());
+    step.inputs()[0] = batch.features();
+    step.inputs()[1] = batch.targets();
+    step.function().run(step.inputs(), step.outputs());
+    double loss = step.outputs()[0].getDouble(0);
     if (!Double.isFinite(loss)) {
       throw new IllegalStateException(String.format(
           "the training loss became %s in epoch %d; try a smaller learning rate than %g",
@@ -109,16 +126,36 @@ public final class Trainer {
     if (parameters == null) {
       parameters = Parameters.initialize(graph, options.seed());
     }
-    return new Step(network, new InterpretedStep(training, parameters));
+    Compiled compiled = GraphCompiler.compileStep(model.name() + "_step_" + batchSize, training,
+        List.of(network.features(), network.targets()), options.backend());
+    compileSeconds += compiled.compileSeconds();
+    Tensor[] inputs = {null, null, learningRate};
+    Tensor[] outputs = {Tensor.zeros(network.loss().dtype(), Shape.scalar())};
+    return new Step(compiled.instantiate(bind(graph.parameters())), inputs, outputs);
+  }
+
+  /** The compiled forward pass over the whole test set, built on first use. */
+  private CompiledFunction inference(int size) {
+    if (inference == null) {
+      Graph graph = new Graph();
+      ZooModel.Network network = model.build(graph, size);
+      Signature signature = new Signature(List.of(network.features()), graph.parameters(), List.of(network.output()), Map.of());
+      Compiled compiled = GraphCompiler.compile(model.name() + "_inference", signature, options.backend());
+      compileSeconds += compiled.compileSeconds();
+      inference = compiled.instantiate(bind(graph.parameters()));
+      testOutput = Tensor.zeros(network.output().dtype(), network.output().shape());
+    }
+    return inference;
+  }
+
+  private Tensor[] bind(List<Node> graphParameters) {
+    return graphParameters.stream().map(p -> parameters.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
   }
 
   private Map<String, Double> evaluate(Dataset.Split split) {
     Dataset test = split.test();
-    Graph graph = new Graph();
-    ZooModel.Network network = model.build(graph, test.size());
-    Map<dev.bytegrad.graph.Node, Tensor> feeds = new HashMap<>(parameters.feeds(graph));
-    feeds.put(network.features(), test.features());
-    Tensor output = Interpreter.declared().evaluate(network.output(), feeds);
+    inference(test.size()).run(new Tensor[] {test.features()}, new Tensor[] {testOutput});
+    Tensor output = testOutput;
     Map<String, Double> metrics = new LinkedHashMap<>();
     if (model.isClassifier()) {
       metrics.put("test_accuracy", Metrics.accuracy(output, test.targets()));

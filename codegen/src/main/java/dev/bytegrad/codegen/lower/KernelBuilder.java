@@ -33,6 +33,7 @@ final class KernelBuilder {
   private final Map<Node, Buffer> buffers;
   private final IndexRules rules = new IndexRules(this);
   private Set<Buffer> reads;
+  private Set<Node> loaded;
   private Set<Node> fused;
   private int nextVariable;
 
@@ -42,6 +43,7 @@ final class KernelBuilder {
 
   Kernel build(Node node, String name) {
     reads = new LinkedHashSet<>();
+    loaded = new LinkedHashSet<>();
     fused = new LinkedHashSet<>();
     nextVariable = 0;
     List<Stmt> body;
@@ -65,11 +67,17 @@ final class KernelBuilder {
     return new Kernel(name, comment, body, List.copyOf(reads), buffers.get(node));
   }
 
+  /** The nodes whose buffers the last kernel built reads. */
+  Set<Node> loaded() {
+    return loaded;
+  }
+
   /** The value of {@code node} at {@code index}: a load from its buffer, a constant, or its fused computation. */
   Expr valueAt(Node node, List<Expr> index) {
     Buffer buffer = buffers.get(node);
     if (buffer != null) {
       reads.add(buffer);
+      loaded.add(node);
       return new Expr.Load(buffer, Exprs.ravel(index, node.shape()));
     }
     if (node.op() instanceof Literal literal) {
@@ -156,6 +164,7 @@ final class KernelBuilder {
       throw new IllegalStateException("matmul operand " + operand.stored() + " has no buffer");
     }
     reads.add(buffer);
+    loaded.add(operand.stored());
     return buffer;
   }
 

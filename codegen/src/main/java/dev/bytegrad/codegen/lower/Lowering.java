@@ -42,8 +42,9 @@ public final class Lowering {
     roots.addAll(signature.updates().values());
     List<Node> order = Topology.reachable(roots);
     Set<Node> materialized = Fusion.materialize(order, new HashSet<>(roots));
-    List<Buffer> inputs = bind(signature.inputs(), Buffer.Kind.INPUT, order);
-    List<Buffer> parameters = bind(signature.parameters(), Buffer.Kind.PARAMETER, order);
+    List<Buffer> inputs = bind(signature.inputs(), Buffer.Kind.INPUT);
+    List<Buffer> parameters = bind(signature.parameters(), Buffer.Kind.PARAMETER);
+    checkLeavesBound(order);
     List<Buffer> constants = bindConstants(order);
     List<Buffer> outputs = bindOutputs();
     bindUpdates();
@@ -57,14 +58,21 @@ public final class Lowering {
     }
     List<Kernel> kernels = new ArrayList<>();
     KernelBuilder builder = new KernelBuilder(buffers);
+    Set<Node> overwritten = new HashSet<>();
     for (Node node : schedule(order, materialized)) {
-      kernels.add(builder.build(node, "k" + kernels.size()));
+      Kernel kernel = builder.build(node, "k" + kernels.size());
+      checkNotOverwritten(kernel, builder.loaded(), overwritten);
+      kernels.add(kernel);
+      signature.updates().forEach((target, value) -> {
+        if (value == node) {
+          overwritten.add(target);
+        }
+      });
     }
-    checkUpdatesInPlace(kernels);
     return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries, kernels, Map.of(), Map.of());
   }
 
-  private List<Buffer> bind(List<Node> leaves, Buffer.Kind kind, List<Node> order) {
+  private List<Buffer> bind(List<Node> leaves, Buffer.Kind kind) {
     List<Buffer> bound = new ArrayList<>();
     for (Node leaf : leaves) {
       String name = leaf.op() instanceof Input input ? input.name() : ((Parameter) leaf.op()).name();
@@ -72,12 +80,15 @@ public final class Lowering {
       buffers.put(leaf, buffer);
       bound.add(buffer);
     }
+    return bound;
+  }
+
+  private void checkLeavesBound(List<Node> order) {
     for (Node node : order) {
       if ((node.op() instanceof Input || node.op() instanceof Parameter) && !buffers.containsKey(node)) {
         throw new IllegalArgumentException(node.op().opName() + " " + node + " is used but not in the signature");
       }
     }
-    return bound;
   }
 
   private List<Buffer> bindConstants(List<Node> order) {
@@ -133,17 +144,11 @@ public final class Lowering {
   }
 
   /** A parameter's old value must not be read after the kernel that overwrites it. */
-  private void checkUpdatesInPlace(List<Kernel> kernels) {
-    Set<Buffer> overwritten = new HashSet<>();
-    for (Kernel kernel : kernels) {
-      for (Buffer read : kernel.reads()) {
-        if (overwritten.contains(read) && kernel.writes() != read) {
-          throw new IllegalStateException("kernel " + kernel.name() + " reads parameter " + read
-              + " after its update overwrote it");
-        }
-      }
-      if (kernel.writes().kind() == Buffer.Kind.PARAMETER) {
-        overwritten.add(kernel.writes());
+  private static void checkNotOverwritten(Kernel kernel, Set<Node> loaded, Set<Node> overwritten) {
+    for (Node node : loaded) {
+      if (overwritten.contains(node)) {
+        throw new IllegalStateException("kernel " + kernel.name() + " reads the old value of " + node
+            + " after its update overwrote it; updates must read parameters before writing them");
       }
     }
   }

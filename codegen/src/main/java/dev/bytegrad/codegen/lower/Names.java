@@ -43,9 +43,14 @@ final class Names {
     return of(node.op().opName().replace("_", "") + node.id());
   }
 
-  /** A class name from {@code text}: sanitized and capitalized. */
+  /** A class name from {@code text} in upper camel case: {@code mlp_step} gives {@code MlpStep}. */
   String className(String text) {
-    String name = of(text);
-    return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+    StringBuilder name = new StringBuilder();
+    for (String part : of(text).split("_")) {
+      if (!part.isEmpty()) {
+        name.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+      }
+    }
+    return name.length() == 0 ? "Function" : name.toString();
   }
 }

@@ -22,13 +22,13 @@ import java.util.function.Function;
  * (fusion, kernels, schedule, memory plan), emitted by the chosen backend, and loaded.
  *
  * <pre>{@code
- * Compiled step = Compiler.compileStep("mlp", training, inputs, Backend.ASM);
+ * Compiled step = GraphCompiler.compileStep("mlp", training, inputs, Backend.ASM);
  * CompiledFunction run = step.instantiate(parameterTensors);
  * run.run(new Tensor[] {x, y, learningRate}, new Tensor[] {loss});
  * }</pre>
  */
-public final class Compiler {
-  private Compiler() {}
+public final class GraphCompiler {
+  private GraphCompiler() {}
 
   /**
    * A training step: inputs in the given order (then the learning rate), the loss as the one output,

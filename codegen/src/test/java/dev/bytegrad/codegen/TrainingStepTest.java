@@ -1,0 +1,115 @@
+package dev.bytegrad.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bytegrad.graph.Graph;
+import dev.bytegrad.graph.Init;
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.Parameters;
+import dev.bytegrad.graph.nn.Layers;
+import dev.bytegrad.graph.nn.Losses;
+import dev.bytegrad.graph.train.Momentum;
+import dev.bytegrad.graph.train.TrainingGraph;
+import dev.bytegrad.runtime.CompiledFunction;
+import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Shape;
+import dev.bytegrad.runtime.Tensor;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Whole training steps, compiled: the same trajectory in every backend, no allocation, a shared arena. */
+class TrainingStepTest {
+  private static final int BATCH = 16;
+
+  /** An MLP 20-32-5 with momentum, its graph and its step. */
+  private record Model(Graph graph, Node x, Node y, TrainingGraph training) {
+    static Model create() {
+      Graph g = new Graph();
+      Node x = g.input("x", BATCH, 20);
+      Node y = g.input("y", DType.I32, BATCH);
+      Node hidden = Layers.dense(x, "hidden", 32, Init.heNormal()).relu();
+      Node loss = Losses.crossEntropy(Layers.dense(hidden, "output", 5, Init.glorotUniform()), y);
+      return new Model(g, x, y, TrainingGraph.build(loss, g.parameters(), new Momentum(0.9)));
+    }
+
+    Tensor[] parameters(Parameters values) {
+      return graph.parameters().stream().map(p -> values.get(((dev.bytegrad.graph.op.Parameter) p.op()).name())).toArray(Tensor[]::new);
+    }
+  }
+
+  private static Tensor[] batch(int step) {
+    SplittableRandom random = new SplittableRandom(step);
+    Tensor x = Tensor.zeros(DType.F32, Shape.of(BATCH, 20));
+    Tensor y = Tensor.zeros(DType.I32, Shape.of(BATCH));
+    for (int i = 0; i < BATCH; i++) {
+      y.ints()[i] = random.nextInt(5);
+      for (int j = 0; j < 20; j++) {
+        x.floats()[i * 20 + j] = (float) (random.nextGaussian() + (j % 5 == y.ints()[i] ? 1.5 : 0));
+      }
+    }
+    return new Tensor[] {x, y, Tensor.scalar(DType.F32, 0.05)};
+  }
+
+  private static Parameters train(Backend backend, int steps, double[] losses) {
+    Model model = Model.create();
+    Parameters values = Parameters.initialize(model.graph(), 11);
+    Compiled compiled = GraphCompiler.compileStep("mlp", model.training(), List.of(model.x(), model.y()), backend);
+    CompiledFunction step = compiled.instantiate(model.parameters(values));
+    Tensor loss = Tensor.zeros(DType.F32, Shape.scalar());
+    for (int i = 0; i < steps; i++) {
+      step.run(batch(i % 10), new Tensor[] {loss});
+      losses[i] = loss.getDouble(0);
+    }
+    return values;
+  }
+
+  @Test
+  void mlp_trainedFor100Steps_endsWithTheSameParametersInEveryBackend() {
+    double[] interpreted = new double[100];
+    Parameters expected = train(Backend.INTERPRETER, 100, interpreted);
+    assertThat(interpreted[99]).isLessThan(interpreted[0] / 3);
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      double[] losses = new double[100];
+      Parameters actual = train(backend, 100, losses);
+      assertThat(losses[99]).as(backend.toString()).isCloseTo(interpreted[99], org.assertj.core.api.Assertions.within(1e-4));
+      expected.asMap().forEach((name, tensor) -> {
+        double[] want = tensor.toDoubleArray();
+        double[] got = actual.get(name).toDoubleArray();
+        for (int i = 0; i < want.length; i++) {
+          assertThat(Math.abs(got[i] - want[i])).as("%s %s[%d]", backend, name, i).isLessThan(1e-4 * (1 + Math.abs(want[i])));
+        }
+      });
+    }
+  }
+
+  @Test
+  void compiledStep_allocatesNothingAfterWarmUp() {
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      Model model = Model.create();
+      CompiledFunction step = GraphCompiler.compileStep("mlp", model.training(), List.of(model.x(), model.y()), backend)
+          .instantiate(model.parameters(Parameters.initialize(model.graph(), 1)));
+      Tensor[] inputs = batch(0);
+      Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.scalar())};
+      for (int i = 0; i < 20_000; i++) {
+        step.run(inputs, outputs);
+      }
+      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long thread = Thread.currentThread().getId();
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int i = 0; i < 1_000; i++) {
+        step.run(inputs, outputs);
+      }
+      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      assertThat(allocated).as("bytes allocated by 1000 %s steps", backend).isZero();
+    }
+  }
+
+  @Test
+  void memoryPlan_reusesSpace_soTheArenaIsSmallerThanAllIntermediates() {
+    Model model = Model.create();
+    Compiled compiled = GraphCompiler.compileStep("mlp", model.training(), List.of(model.x(), model.y()), Backend.ASM);
+    assertThat(compiled.program().arenaBytes()).isPositive().isLessThan(compiled.program().temporaryBytes());
+  }
+}
