@@ -3,15 +3,9 @@ package dev.bytegrad.cli.zoo;
 import dev.bytegrad.codegen.Backend;
 import dev.bytegrad.codegen.Compiled;
 import dev.bytegrad.codegen.GraphCompiler;
-import dev.bytegrad.codegen.lower.Signature;
-import dev.bytegrad.graph.Graph;
 import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.Parameters;
 import dev.bytegrad.graph.op.Parameter;
-import dev.bytegrad.graph.train.Momentum;
-import dev.bytegrad.graph.train.Optimizer;
-import dev.bytegrad.graph.train.Sgd;
-import dev.bytegrad.graph.train.TrainingGraph;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Shape;
@@ -119,31 +113,26 @@ public final class Trainer {
   }
 
   private Step compile(int batchSize) {
-    Graph graph = new Graph();
-    ZooModel.Network network = model.build(graph, batchSize);
-    Optimizer optimizer = options.momentum() > 0 ? new Momentum(options.momentum()) : new Sgd();
-    TrainingGraph training = TrainingGraph.build(network.loss(), graph.parameters(), optimizer);
+    Functions functions = Functions.trainingStep(model, batchSize, options.momentum());
     if (parameters == null) {
-      parameters = Parameters.initialize(graph, options.seed());
+      parameters = Parameters.initialize(functions.graph(), options.seed());
     }
-    Compiled compiled = GraphCompiler.compileStep(model.name() + "_step_" + batchSize, training,
-        List.of(network.features(), network.targets()), options.backend());
+    Compiled compiled = GraphCompiler.compile(model.name() + "_step_" + batchSize, functions.step(), options.backend());
     compileSeconds += compiled.compileSeconds();
     Tensor[] inputs = {null, null, learningRate};
-    Tensor[] outputs = {Tensor.zeros(network.loss().dtype(), Shape.scalar())};
-    return new Step(compiled.instantiate(bind(graph.parameters())), inputs, outputs);
+    Tensor[] outputs = {Tensor.zeros(functions.network().loss().dtype(), Shape.scalar())};
+    return new Step(compiled.instantiate(bind(functions.parameters())), inputs, outputs);
   }
 
   /** The compiled forward pass over the whole test set, built on first use. */
   private CompiledFunction inference(int size) {
     if (inference == null) {
-      Graph graph = new Graph();
-      ZooModel.Network network = model.build(graph, size);
-      Signature signature = new Signature(List.of(network.features()), graph.parameters(), List.of(network.output()), Map.of());
-      Compiled compiled = GraphCompiler.compile(model.name() + "_inference", signature, options.backend());
+      Functions functions = Functions.inference(model, size);
+      Compiled compiled = GraphCompiler.compile(model.name() + "_inference", functions.step(), options.backend());
       compileSeconds += compiled.compileSeconds();
-      inference = compiled.instantiate(bind(graph.parameters()));
-      testOutput = Tensor.zeros(network.output().dtype(), network.output().shape());
+      inference = compiled.instantiate(bind(functions.parameters()));
+      Node output = functions.network().output();
+      testOutput = Tensor.zeros(output.dtype(), output.shape());
     }
     return inference;
   }
