@@ -1,0 +1,61 @@
+package dev.bytegrad.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** GEMM against a naive reference, on odd shapes, both transposes, offsets and padded leading dimensions. */
+class GemmTest {
+  @ParameterizedTest
+  @CsvSource({"1,1,1", "7,5,3", "63,65,17", "65,1,64", "1,257,9", "33,10,784", "0,4,3", "4,0,3", "4,3,0"})
+  void sgemmAndDgemm_matchTheNaiveProduct(int m, int n, int k) {
+    SplittableRandom random = new SplittableRandom(m * 31 + n * 7 + k);
+    for (boolean transA : new boolean[] {false, true}) {
+      for (boolean transB : new boolean[] {false, true}) {
+        int lda = (transA ? m : k) + 3;
+        int ldb = (transB ? k : n) + 2;
+        int ldc = n + 1;
+        double[] a = random(random, 5 + lda * Math.max(transA ? k : m, 1));
+        double[] b = random(random, 4 + ldb * Math.max(transB ? n : k, 1));
+        double[] c = new double[7 + ldc * Math.max(m, 1)];
+        java.util.Arrays.fill(c, 99);
+        Gemm.dgemm(transA, transB, m, n, k, a, 5, lda, b, 4, ldb, c, 7, ldc);
+        float[] cf = new float[c.length];
+        java.util.Arrays.fill(cf, 99);
+        Gemm.sgemm(transA, transB, m, n, k, floats(a), 5, lda, floats(b), 4, ldb, cf, 7, ldc);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double expected = 0;
+            for (int p = 0; p < k; p++) {
+              expected += (transA ? a[5 + p * lda + i] : a[5 + i * lda + p]) * (transB ? b[4 + j * ldb + p] : b[4 + p * ldb + j]);
+            }
+            assertThat(c[7 + i * ldc + j]).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat((double) cf[7 + i * ldc + j]).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-3));
+          }
+          if (n < ldc) {
+            assertThat(c[7 + i * ldc + n]).as("padding after row %d stays untouched", i).isEqualTo(99);
+          }
+        }
+        assertThat(c[6]).isEqualTo(99);
+      }
+    }
+  }
+
+  private static double[] random(SplittableRandom random, int size) {
+    double[] values = new double[size];
+    for (int i = 0; i < size; i++) {
+      values[i] = random.nextDouble(-1, 1);
+    }
+    return values;
+  }
+
+  private static float[] floats(double[] values) {
+    float[] result = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = (float) values[i];
+    }
+    return result;
+  }
+}
