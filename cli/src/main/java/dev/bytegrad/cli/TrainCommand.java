@@ -66,6 +66,8 @@ final class TrainCommand implements Callable<Integer> {
       out.printf("epoch %d/%d  loss %.6f  %s  (%.1f s)%n", epoch, total, loss, format(metrics), seconds);
       out.flush();
     });
+    out.printf("compiled step: %d kernels, arena of intermediates %d bytes%n",
+        result.step().program().kernels().size(), result.step().program().arenaBytes());
     out.printf("done in %.1f s (compiling %.2f s): final loss %.6f, %s%n",
         result.seconds(), result.compileSeconds(), result.finalLoss(), format(result.metrics()));
     if (json) {
@@ -77,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
       summary.putAll(result.metrics());
       summary.put("seconds", result.seconds());
       summary.put("compile_seconds", result.compileSeconds());
+      summary.put("arena_bytes", result.step().program().arenaBytes());
       out.println(Json.object(summary));
     }
     out.flush();

@@ -48,9 +48,12 @@ public final class Trainer {
     }
   }
 
-  /** What a run reached: the mean training loss of the last epoch, the test metrics, and the time spent compiling. */
+  /**
+   * What a run reached: the mean training loss of the last epoch, the test metrics, the time spent
+   * compiling, and the compiled step of the full batch size.
+   */
   public record Result(String model, int epochs, double finalLoss, Map<String, Double> metrics, double seconds,
-      double compileSeconds) {}
+      double compileSeconds, Compiled step) {}
 
   /** Hears about each finished epoch. */
   @FunctionalInterface
@@ -69,6 +72,7 @@ public final class Trainer {
   private CompiledFunction inference;
   private Tensor testOutput;
   private double compileSeconds;
+  private Compiled firstStep;
 
   private Trainer(ZooModel model, Options options) {
     this.model = model;
@@ -94,7 +98,7 @@ public final class Trainer {
       metrics = evaluate(split);
       progress.epoch(epoch + 1, options.epochs(), loss, metrics, (System.nanoTime() - start) / 1e9);
     }
-    return new Result(model.name(), options.epochs(), loss, metrics, (System.nanoTime() - start) / 1e9, compileSeconds);
+    return new Result(model.name(), options.epochs(), loss, metrics, (System.nanoTime() - start) / 1e9, compileSeconds, firstStep);
   }
 
   private double run(Minibatches.Batch batch, int epoch) {
@@ -119,6 +123,9 @@ public final class Trainer {
     }
     Compiled compiled = GraphCompiler.compile(model.name() + "_step_" + batchSize, functions.step(), options.backend());
     compileSeconds += compiled.compileSeconds();
+    if (firstStep == null) {
+      firstStep = compiled;
+    }
     Tensor[] inputs = {null, null, learningRate};
     Tensor[] outputs = {Tensor.zeros(functions.network().loss().dtype(), Shape.scalar())};
     return new Step(compiled.instantiate(bind(functions.parameters())), inputs, outputs);
