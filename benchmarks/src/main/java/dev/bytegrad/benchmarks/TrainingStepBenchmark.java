@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-modules", "jdk.incubator.vector"})
 public class TrainingStepBenchmark {
   @Param({"SOFTMAX", "MLP"})
   public Workload workload;
@@ -40,12 +40,20 @@ public class TrainingStepBenchmark {
   @Param({"handwritten", "asm", "javapoet", "interpreter"})
   public String implementation;
 
+  /** Which GEMM kernel the step calls: {@code vector} (the default when the module is there) or {@code scalar}. */
+  @Param({"vector"})
+  public String gemm;
+
   private CompiledFunction step;
   private Tensor[] inputs;
   private Tensor[] outputs;
 
   @Setup(Level.Trial)
   public void compile() {
+    System.setProperty("bytegrad.gemm", gemm);
+    if (!dev.bytegrad.runtime.Gemm.implementation().equals(gemm)) {
+      throw new IllegalStateException("asked for the " + gemm + " GEMM, have " + dev.bytegrad.runtime.Gemm.implementation());
+    }
     Workload.Built built = workload.build(1);
     inputs = workload.batch(2);
     outputs = new Tensor[] {Tensor.zeros(DType.F32, Shape.scalar())};

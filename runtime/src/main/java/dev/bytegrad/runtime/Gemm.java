@@ -1,24 +1,27 @@
 package dev.bytegrad.runtime;
 
-import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * General matrix multiply, {@code C = op(A) op(B)}, on row-major arrays with offsets and leading
  * dimensions, where {@code op(X)} is X or its transpose. Generated code calls it for every matrix
  * product; a transpose feeding a product becomes a flag here, never a copy in the graph.
  *
- * <p>Each row of C is built as a sum of rows of B scaled by elements of A ({@link #axpy}, the loop the
- * JIT vectorizes), over blocks of k small enough that the block of B stays in the L1 cache while every
- * row of C uses it. A transposed B is first packed row-major into a per-thread scratch array, which
- * grows once and is reused, so calls allocate nothing after the first. (A packed, register-tiled
- * kernel is the performance work still to come; this one is correct on every shape.)
+ * <p>Two implementations sit behind it, chosen once at start-up as Lucene chooses its vectorization:
+ * a register-tiled kernel on the Vector API when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, else a plain-Java kernel the JIT vectorizes as far as it
+ * can. The system property {@code bytegrad.gemm=scalar|vector} forces one. Both allocate nothing after
+ * their first call on a thread.
  */
 public final class Gemm {
-  private static final int BLOCK_K = 16;
-  private static final ThreadLocal<float[][]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-  private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
+  private static final GemmKernel KERNEL = choose();
 
   private Gemm() {}
+
+  /** {@code "vector"} or {@code "scalar"}: the implementation in use. */
+  public static String implementation() {
+    return KERNEL instanceof ScalarGemm ? "scalar" : "vector";
+  }
 
   /**
    * {@code C[m x n] = op(A)[m x k] * op(B)[k x n]} in f32. A is read as {@code a[aOffset + i*lda + p]}
@@ -27,92 +30,28 @@ public final class Gemm {
    */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
-    for (int i = 0; i < m; i++) {
-      Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0f);
-    }
-    if (transB) {
-      b = packTransposed(b, bOffset, ldb, k, n);
-      bOffset = 0;
-      ldb = n;
-    }
-    int strideI = transA ? 1 : lda;
-    int strideP = transA ? lda : 1;
-    for (int p0 = 0; p0 < k; p0 += BLOCK_K) {
-      int p1 = Math.min(k, p0 + BLOCK_K);
-      for (int i = 0; i < m; i++) {
-        int aRow = aOffset + i * strideI;
-        int cRow = cOffset + i * ldc;
-        for (int p = p0; p < p1; p++) {
-          axpy(a[aRow + p * strideP], b, bOffset + p * ldb, c, cRow, n);
-        }
-      }
-    }
+    KERNEL.sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
   /** {@link #sgemm} in f64. */
   public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc) {
-    for (int i = 0; i < m; i++) {
-      Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0.0);
-    }
-    if (transB) {
-      b = packTransposed(b, bOffset, ldb, k, n);
-      bOffset = 0;
-      ldb = n;
-    }
-    int strideI = transA ? 1 : lda;
-    int strideP = transA ? lda : 1;
-    for (int p0 = 0; p0 < k; p0 += BLOCK_K) {
-      int p1 = Math.min(k, p0 + BLOCK_K);
-      for (int i = 0; i < m; i++) {
-        int aRow = aOffset + i * strideI;
-        int cRow = cOffset + i * ldc;
-        for (int p = p0; p < p1; p++) {
-          axpy(a[aRow + p * strideP], b, bOffset + p * ldb, c, cRow, n);
-        }
-      }
-    }
+    KERNEL.dgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
-  /** {@code c[cOffset + j] += alpha * b[bOffset + j]} for {@code j < n}. */
-  private static void axpy(float alpha, float[] b, int bOffset, float[] c, int cOffset, int n) {
-    for (int j = 0; j < n; j++) {
-      c[cOffset + j] += alpha * b[bOffset + j];
+  private static GemmKernel choose() {
+    String forced = System.getProperty("bytegrad.gemm", "").toLowerCase(Locale.ROOT);
+    boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    if (forced.equals("scalar") || (!forced.equals("vector") && !vectorModule)) {
+      return new ScalarGemm();
     }
-  }
-
-  private static void axpy(double alpha, double[] b, int bOffset, double[] c, int cOffset, int n) {
-    for (int j = 0; j < n; j++) {
-      c[cOffset + j] += alpha * b[bOffset + j];
+    if (!vectorModule) {
+      throw new IllegalStateException("bytegrad.gemm=vector needs the JVM option --add-modules jdk.incubator.vector");
     }
-  }
-
-  /** B stored as {@code [n x k]} with leading dimension {@code ldb}, copied to row-major {@code [k x n]}. */
-  private static float[] packTransposed(float[] b, int bOffset, int ldb, int k, int n) {
-    float[][] holder = FLOAT_SCRATCH.get();
-    if (holder[0].length < k * n) {
-      holder[0] = new float[k * n];
+    try {
+      return (GemmKernel) Class.forName("dev.bytegrad.runtime.VectorGemm").getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("the Vector API GEMM failed to load", e);
     }
-    float[] packed = holder[0];
-    for (int j = 0; j < n; j++) {
-      for (int p = 0; p < k; p++) {
-        packed[p * n + j] = b[bOffset + j * ldb + p];
-      }
-    }
-    return packed;
-  }
-
-  private static double[] packTransposed(double[] b, int bOffset, int ldb, int k, int n) {
-    double[][] holder = DOUBLE_SCRATCH.get();
-    if (holder[0].length < k * n) {
-      holder[0] = new double[k * n];
-    }
-    double[] packed = holder[0];
-    for (int j = 0; j < n; j++) {
-      for (int p = 0; p < k; p++) {
-        packed[p * n + j] = b[bOffset + j * ldb + p];
-      }
-    }
-    return packed;
   }
 }

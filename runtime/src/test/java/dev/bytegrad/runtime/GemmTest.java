@@ -3,14 +3,32 @@ package dev.bytegrad.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** GEMM against a naive reference, on odd shapes, both transposes, offsets and padded leading dimensions. */
+/**
+ * Both GEMM kernels against a naive reference, on odd shapes (1, 7, 63, 65, 257, the models' 10 and
+ * 784), both transposes, offsets and padded leading dimensions.
+ */
 class GemmTest {
-  @ParameterizedTest
-  @CsvSource({"1,1,1", "7,5,3", "63,65,17", "65,1,64", "1,257,9", "33,10,784", "0,4,3", "4,0,3", "4,3,0"})
-  void sgemmAndDgemm_matchTheNaiveProduct(int m, int n, int k) {
+  static Stream<Arguments> cases() {
+    int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
+        {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}};
+    return Stream.of(new ScalarGemm(), new VectorGemm()).flatMap(kernel ->
+        Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName(), kernel, s[0], s[1], s[2])));
+  }
+
+  @Test
+  void theBuildRunsTestsWithTheVectorKernel() {
+    assertThat(Gemm.implementation()).as("surefire starts the JVM with --add-modules jdk.incubator.vector").isEqualTo("vector");
+  }
+
+  @ParameterizedTest(name = "{0} {2}x{3}x{4}")
+  @MethodSource("cases")
+  void sgemmAndDgemm_matchTheNaiveProduct(String name, GemmKernel kernel, int m, int n, int k) {
     SplittableRandom random = new SplittableRandom(m * 31 + n * 7 + k);
     for (boolean transA : new boolean[] {false, true}) {
       for (boolean transB : new boolean[] {false, true}) {
@@ -21,10 +39,10 @@ class GemmTest {
         double[] b = random(random, 4 + ldb * Math.max(transB ? n : k, 1));
         double[] c = new double[7 + ldc * Math.max(m, 1)];
         java.util.Arrays.fill(c, 99);
-        Gemm.dgemm(transA, transB, m, n, k, a, 5, lda, b, 4, ldb, c, 7, ldc);
+        kernel.dgemm(transA, transB, m, n, k, a, 5, lda, b, 4, ldb, c, 7, ldc);
         float[] cf = new float[c.length];
         java.util.Arrays.fill(cf, 99);
-        Gemm.sgemm(transA, transB, m, n, k, floats(a), 5, lda, floats(b), 4, ldb, cf, 7, ldc);
+        kernel.sgemm(transA, transB, m, n, k, floats(a), 5, lda, floats(b), 4, ldb, cf, 7, ldc);
         for (int i = 0; i < m; i++) {
           for (int j = 0; j < n; j++) {
             double expected = 0;
@@ -36,6 +54,7 @@ class GemmTest {
           }
           if (n < ldc) {
             assertThat(c[7 + i * ldc + n]).as("padding after row %d stays untouched", i).isEqualTo(99);
+            assertThat(cf[7 + i * ldc + n]).as("f32 padding after row %d stays untouched", i).isEqualTo(99f);
           }
         }
         assertThat(c[6]).isEqualTo(99);

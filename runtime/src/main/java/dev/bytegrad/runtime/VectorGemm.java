@@ -1,0 +1,152 @@
+package dev.bytegrad.runtime;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The f32 GEMM on the Vector API, loaded only when {@code jdk.incubator.vector} is in the boot layer.
+ *
+ * <p>B is packed once per call into column panels {@code NR = 2} vectors wide, zero-padded, contiguous
+ * along k. C is computed in register tiles of {@code MR = 6} rows by one panel: twelve vector
+ * accumulators, each step along k loading two vectors of B and broadcasting six elements of A — the
+ * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Edge tiles go through a
+ * small scratch tile. f64 products use {@link ScalarGemm}.
+ */
+final class VectorGemm implements GemmKernel {
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = SPECIES.length();
+  private static final int NR = 2 * LANES;
+  private static final int MR = 6;
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[MR * NR]});
+  private final ScalarGemm scalar = new ScalarGemm();
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    float[][] scratch = SCRATCH.get();
+    int panels = (n + NR - 1) / NR;
+    if (scratch[0].length < panels * NR * k) {
+      scratch[0] = new float[panels * NR * k];
+    }
+    float[] packed = scratch[0];
+    pack(transB, n, k, b, bOffset, ldb, packed);
+    int strideI = transA ? 1 : lda;
+    int strideP = transA ? lda : 1;
+    for (int i = 0; i < m; i += MR) {
+      int rows = Math.min(MR, m - i);
+      for (int panel = 0; panel < panels; panel++) {
+        int j = panel * NR;
+        int columns = Math.min(NR, n - j);
+        boolean full = rows == MR && columns == NR;
+        float[] target = full ? c : scratch[1];
+        int targetOffset = full ? cOffset + i * ldc + j : 0;
+        int targetStride = full ? ldc : NR;
+        if (rows == MR) {
+          tile6(a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+        } else {
+          tileRows(rows, a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+        }
+        if (!full) {
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(scratch[1], r * NR, c, cOffset + (i + r) * ldc + j, columns);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void dgemm(boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc) {
+    scalar.dgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+  }
+
+  /** op(B) as panels: {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n. */
+  private static void pack(boolean transB, int n, int k, float[] b, int bOffset, int ldb, float[] packed) {
+    int panels = (n + NR - 1) / NR;
+    for (int panel = 0; panel < panels; panel++) {
+      int base = panel * NR * k;
+      for (int p = 0; p < k; p++) {
+        int row = base + p * NR;
+        for (int jj = 0; jj < NR; jj++) {
+          int j = panel * NR + jj;
+          packed[row + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+        }
+      }
+    }
+  }
+
+  /** Six rows of C times one panel, written (not accumulated) at {@code c[cOffset + r*ldc + jj]}. */
+  private static void tile6(float[] a, int aBase, int strideI, int strideP, int k,
+      float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    FloatVector c00 = FloatVector.zero(SPECIES);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    for (int p = 0; p < k; p++) {
+      int bp = panelBase + p * NR;
+      FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
+      int ap = aBase + p * strideP;
+      FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
+      c00 = b0.fma(a0, c00);
+      c01 = b1.fma(a0, c01);
+      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + strideI]);
+      c10 = b0.fma(a1, c10);
+      c11 = b1.fma(a1, c11);
+      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2 * strideI]);
+      c20 = b0.fma(a2, c20);
+      c21 = b1.fma(a2, c21);
+      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3 * strideI]);
+      c30 = b0.fma(a3, c30);
+      c31 = b1.fma(a3, c31);
+      FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4 * strideI]);
+      c40 = b0.fma(a4, c40);
+      c41 = b1.fma(a4, c41);
+      FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5 * strideI]);
+      c50 = b0.fma(a5, c50);
+      c51 = b1.fma(a5, c51);
+    }
+    c00.intoArray(c, cOffset);
+    c01.intoArray(c, cOffset + LANES);
+    c10.intoArray(c, cOffset + ldc);
+    c11.intoArray(c, cOffset + ldc + LANES);
+    c20.intoArray(c, cOffset + 2 * ldc);
+    c21.intoArray(c, cOffset + 2 * ldc + LANES);
+    c30.intoArray(c, cOffset + 3 * ldc);
+    c31.intoArray(c, cOffset + 3 * ldc + LANES);
+    c40.intoArray(c, cOffset + 4 * ldc);
+    c41.intoArray(c, cOffset + 4 * ldc + LANES);
+    c50.intoArray(c, cOffset + 5 * ldc);
+    c51.intoArray(c, cOffset + 5 * ldc + LANES);
+  }
+
+  /** Fewer than six rows of C times one panel, a row at a time. */
+  private static void tileRows(int rows, float[] a, int aBase, int strideI, int strideP, int k,
+      float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    for (int r = 0; r < rows; r++) {
+      FloatVector c0 = FloatVector.zero(SPECIES);
+      FloatVector c1 = c0;
+      int aRow = aBase + r * strideI;
+      for (int p = 0; p < k; p++) {
+        int bp = panelBase + p * NR;
+        FloatVector ar = FloatVector.broadcast(SPECIES, a[aRow + p * strideP]);
+        c0 = FloatVector.fromArray(SPECIES, packed, bp).fma(ar, c0);
+        c1 = FloatVector.fromArray(SPECIES, packed, bp + LANES).fma(ar, c1);
+      }
+      c0.intoArray(c, cOffset + r * ldc);
+      c1.intoArray(c, cOffset + r * ldc + LANES);
+    }
+  }
+}
