@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Symbolic reverse mode. {@link #grad} and {@link #vjp} add the derivative graph to the primal's graph
- * and return its nodes, which can be printed, evaluated, compiled and differentiated again.
+ * Symbolic differentiation. Reverse mode ({@link #grad}, {@link #vjp}), forward mode ({@link #jvp}) and
+ * their composition ({@link #hvp}) add the derivative graph to the primal's graph and return its nodes,
+ * which can be printed, evaluated, compiled and differentiated again.
  *
  * <p>Cotangents propagate from the outputs back through each primitive's VJP rule in reverse
  * topological order, and are summed where a node feeds several users (fan-out). Only nodes that depend
@@ -67,6 +68,55 @@ public final class Autodiff {
       result.add(cotangent.getOrDefault(node, node.zerosLike()));
     }
     return result;
+  }
+
+  /**
+   * Forward mode: the tangents of {@code outputs} when {@code inputs} move along {@code tangents} (each
+   * of its input's type). Tangents propagate through each primitive's JVP rule in topological order;
+   * an output that does not depend on the inputs gets zeros.
+   */
+  public static List<Node> jvp(List<Node> outputs, List<Node> inputs, List<Node> tangents) {
+    if (inputs.size() != tangents.size()) {
+      throw new IllegalArgumentException(inputs.size() + " inputs but " + tangents.size() + " tangents");
+    }
+    Map<Node, Node> tangent = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      Node input = inputs.get(i);
+      if (!input.dtype().isFloating() || !input.type().equals(tangents.get(i).type())) {
+        throw new GraphBuildException("jvp", List.of(input.type(), tangents.get(i).type()),
+            "inputs must be floating and each tangent of its input's type", CallSite.capture());
+      }
+      tangent.put(input, tangents.get(i));
+    }
+    for (Node node : Topology.reachable(outputs)) {
+      if (tangent.containsKey(node) || node.op() instanceof Leaf) {
+        continue;
+      }
+      List<Node> operandTangents = new ArrayList<>(node.inputs().size());
+      node.inputs().forEach(input -> operandTangents.add(tangent.get(input)));
+      if (operandTangents.stream().allMatch(java.util.Objects::isNull)) {
+        continue;
+      }
+      Node result = node.op().jvp(node, operandTangents);
+      if (result != null) {
+        if (!result.type().equals(node.type())) {
+          throw new IllegalStateException("the jvp rule of " + node.op().opName() + " gave " + result.type()
+              + " for a result of type " + node.type());
+        }
+        tangent.put(node, result);
+      }
+    }
+    List<Node> result = new ArrayList<>(outputs.size());
+    outputs.forEach(output -> result.add(tangent.getOrDefault(output, output.zerosLike())));
+    return result;
+  }
+
+  /**
+   * Hessian-vector products by forward-over-reverse: the derivative of {@code grad(loss, wrt)} along
+   * {@code vectors}, that is {@code H v} for the Hessian H of the scalar loss, without forming H.
+   */
+  public static List<Node> hvp(Node loss, List<Node> wrt, List<Node> vectors) {
+    return jvp(grad(loss, wrt), wrt, vectors);
   }
 
   private static void accumulate(Map<Node, Node> cotangent, Node node, Node contribution) {

@@ -15,4 +15,9 @@ public record Add() implements BinaryElementwise {
   public List<Node> vjp(Node y, Node g) {
     return List.of(g, g);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.add(tangents.get(0), tangents.get(1));
+  }
 }

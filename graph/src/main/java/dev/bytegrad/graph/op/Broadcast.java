@@ -66,4 +66,9 @@ public record Broadcast(Shape shape) implements Primitive {
     }
     return new Value(shape, result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.map(tangents.get(0), t -> t.broadcastTo(shape));
+  }
 }

@@ -29,4 +29,10 @@ public record Cast(DType dtype) implements Primitive {
   public Value evaluate(List<Value> inputs, TensorType type) {
     return dtype == DType.I32 ? inputs.get(0).map(x -> (int) x) : inputs.get(0);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    boolean smooth = y.input(0).dtype().isFloating() && dtype.isFloating();
+    return smooth ? Tangents.map(tangents.get(0), t -> t.cast(dtype)) : null;
+  }
 }

@@ -25,4 +25,10 @@ public record Compare(Comparison comparison) implements Primitive {
   public Value evaluate(List<Value> inputs, TensorType type) {
     return inputs.get(0).zip(inputs.get(1), (a, b) -> comparison.test(a, b) ? 1 : 0);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    // piecewise constant: the tangent is zero
+    return null;
+  }
 }

@@ -58,4 +58,16 @@ public record Concat(int axis) implements Primitive {
     }
     return new Value(shape, result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    if (tangents.stream().allMatch(java.util.Objects::isNull)) {
+      return null;
+    }
+    Node[] parts = new Node[tangents.size()];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = tangents.get(i) != null ? tangents.get(i) : y.input(i).zerosLike();
+    }
+    return Node.concat(axis, parts);
+  }
 }

@@ -16,4 +16,10 @@ public record Div() implements BinaryElementwise {
     Node b = y.input(1);
     return List.of(g.div(b), g.mul(y).div(b).neg());
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node b = y.input(1);
+    return Tangents.add(Tangents.map(tangents.get(0), t -> t.div(b)), Tangents.map(tangents.get(1), t -> t.mul(y).div(b).neg()));
+  }
 }

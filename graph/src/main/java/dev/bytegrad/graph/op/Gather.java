@@ -50,4 +50,10 @@ public record Gather() implements Primitive {
     }
     return new Value(type.shape(), result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node indices = y.input(1);
+    return Tangents.map(tangents.get(0), t -> t.gather(indices));
+  }
 }

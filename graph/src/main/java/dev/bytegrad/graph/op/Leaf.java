@@ -19,4 +19,10 @@ public sealed interface Leaf extends Primitive permits Input, Parameter, Literal
   default List<Node> vjp(Node y, Node g) {
     return List.of();
   }
+
+  /** A leaf's tangent is given, never computed; autodiff does not ask. */
+  @Override
+  default Node jvp(Node y, List<Node> tangents) {
+    return null;
+  }
 }

@@ -14,9 +14,9 @@ public record Logistic() implements UnaryElementwise {
     return e / (1 + e);
   }
 
-  // d(sigmoid x) = sigmoid x (1 - sigmoid x) dx = y (1 - y) dx
+  // f'(x) = sigmoid x (1 - sigmoid x) = y (1 - y)
   @Override
-  public List<Node> vjp(Node y, Node g) {
-    return List.of(g.mul(y.mul(y.neg().add(1))));
+  public Node derivative(Node y) {
+    return y.mul(y.neg().add(1));
   }
 }

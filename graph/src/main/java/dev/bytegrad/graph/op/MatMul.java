@@ -60,4 +60,11 @@ public record MatMul() implements Primitive {
     }
     return new Value(shape, c);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node a = y.input(0);
+    Node b = y.input(1);
+    return Tangents.add(Tangents.map(tangents.get(0), t -> t.matmul(b)), Tangents.map(tangents.get(1), t -> a.matmul(t)));
+  }
 }

@@ -27,4 +27,11 @@ public record Maximum() implements BinaryElementwise {
     Node ties = a.eq(b).cast(a.dtype());
     return wins.add(ties.mul(0.5));
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node a = y.input(0);
+    Node b = y.input(1);
+    return Tangents.add(Tangents.map(tangents.get(0), t -> t.mul(share(a, b))), Tangents.map(tangents.get(1), t -> t.mul(share(b, a))));
+  }
 }

@@ -17,4 +17,11 @@ public record Mul() implements BinaryElementwise {
     Node b = y.input(1);
     return List.of(g.mul(b), g.mul(a));
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node a = y.input(0);
+    Node b = y.input(1);
+    return Tangents.add(Tangents.map(tangents.get(0), t -> t.mul(b)), Tangents.map(tangents.get(1), t -> a.mul(t)));
+  }
 }

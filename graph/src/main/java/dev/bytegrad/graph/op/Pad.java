@@ -53,4 +53,9 @@ public record Pad(List<Integer> low, List<Integer> high) implements Primitive {
     }
     return new Value(type.shape(), result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.map(tangents.get(0), t -> t.pad(Indexing.ints(low), Indexing.ints(high)));
+  }
 }

@@ -10,10 +10,9 @@ public record Pow(double exponent) implements UnaryElementwise {
     return Math.pow(x, exponent);
   }
 
-  // d(x^p) = p x^(p-1) dx
+  // f'(x) = p x^(p-1)
   @Override
-  public List<Node> vjp(Node y, Node g) {
-    Node x = y.input(0);
-    return List.of(g.mul(x.pow(exponent - 1).mul(exponent)));
+  public Node derivative(Node y) {
+    return y.input(0).pow(exponent - 1).mul(exponent);
   }
 }

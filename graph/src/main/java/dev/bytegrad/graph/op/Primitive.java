@@ -28,6 +28,12 @@ public sealed interface Primitive
    */
   List<Node> vjp(Node y, Node g);
 
+  /**
+   * Forward mode: given this op's result node {@code y} and the tangent of each input (in input order,
+   * {@code null} where the tangent is zero), the tangent of {@code y}, or {@code null} when it is zero.
+   */
+  Node jvp(Node y, List<Node> tangents);
+
   /** Reference evaluation, in double precision, of operands already evaluated. */
   Value evaluate(List<Value> inputs, TensorType type);
 

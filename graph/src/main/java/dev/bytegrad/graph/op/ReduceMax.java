@@ -38,4 +38,13 @@ public record ReduceMax(List<Integer> axes, boolean keepDims) implements Primiti
   public Value evaluate(List<Value> inputs, TensorType type) {
     return Indexing.reduce(inputs.get(0), axes, type.shape(), Double.NEGATIVE_INFINITY, Math::max);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node x = y.input(0);
+    Shape kept = Indexing.keptShape(x.shape(), axes);
+    Node winners = x.eq(y.reshape(kept).broadcastTo(x.shape())).cast(x.dtype());
+    Node count = winners.sum(axes, true).broadcastTo(x.shape());
+    return Tangents.map(tangents.get(0), t -> t.mul(winners).div(count).sum(axes, keepDims));
+  }
 }

@@ -26,4 +26,9 @@ public record Reshape(Shape shape) implements Primitive {
   public Value evaluate(List<Value> inputs, TensorType type) {
     return new Value(shape, inputs.get(0).data());
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.map(tangents.get(0), t -> t.reshape(shape));
+  }
 }

@@ -53,4 +53,10 @@ public record ScatterAdd(int size) implements Primitive {
     }
     return new Value(type.shape(), result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node indices = y.input(0);
+    return Tangents.map(tangents.get(1), t -> t.scatterAdd(indices, size));
+  }
 }

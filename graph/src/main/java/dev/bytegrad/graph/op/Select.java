@@ -37,4 +37,15 @@ public record Select() implements Primitive {
     }
     return new Value(type.shape(), result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    Node predicate = y.input(0);
+    Node onTrue = tangents.get(1);
+    Node onFalse = tangents.get(2);
+    if (onTrue == null && onFalse == null) {
+      return null;
+    }
+    return predicate.select(onTrue == null ? y.zerosLike() : onTrue, onFalse == null ? y.zerosLike() : onFalse);
+  }
 }

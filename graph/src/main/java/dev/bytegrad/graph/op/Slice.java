@@ -56,4 +56,9 @@ public record Slice(List<Integer> start, List<Integer> limit) implements Primiti
     }
     return new Value(type.shape(), result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.map(tangents.get(0), t -> t.slice(Indexing.ints(start), Indexing.ints(limit)));
+  }
 }

@@ -10,9 +10,20 @@ public record Sqrt() implements UnaryElementwise {
     return Math.sqrt(x);
   }
 
-  // d(sqrt x) = dx / (2 sqrt x) = dx / (2 y)
+  // f'(x) = 1 / (2 sqrt x) = 1 / (2 y)
+  @Override
+  public Node derivative(Node y) {
+    return y.mul(2).pow(-1);
+  }
+
+  // d(sqrt x) = dx / (2 y)
   @Override
   public List<Node> vjp(Node y, Node g) {
     return List.of(g.div(y.mul(2)));
+  }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return tangents.get(0) == null ? null : tangents.get(0).div(y.mul(2));
   }
 }

@@ -25,4 +25,9 @@ public record StopGradient() implements Primitive {
   public Value evaluate(List<Value> inputs, TensorType type) {
     return inputs.get(0);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return null;
+  }
 }

@@ -15,4 +15,9 @@ public record Sub() implements BinaryElementwise {
   public List<Node> vjp(Node y, Node g) {
     return List.of(g, g.neg());
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.add(tangents.get(0), Tangents.map(tangents.get(1), Node::neg));
+  }
 }

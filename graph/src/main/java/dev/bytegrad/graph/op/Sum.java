@@ -29,4 +29,9 @@ public record Sum(List<Integer> axes, boolean keepDims) implements Primitive {
   public Value evaluate(List<Value> inputs, TensorType type) {
     return Indexing.reduce(inputs.get(0), axes, type.shape(), 0, Double::sum);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.map(tangents.get(0), t -> t.sum(axes, keepDims));
+  }
 }

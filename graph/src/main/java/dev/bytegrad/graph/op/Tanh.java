@@ -10,9 +10,9 @@ public record Tanh() implements UnaryElementwise {
     return Math.tanh(x);
   }
 
-  // d(tanh x) = (1 - tanh^2 x) dx = (1 - y^2) dx
+  // f'(x) = 1 - tanh^2 x = 1 - y^2
   @Override
-  public List<Node> vjp(Node y, Node g) {
-    return List.of(g.mul(y.square().neg().add(1)));
+  public Node derivative(Node y) {
+    return y.square().neg().add(1);
   }
 }

@@ -53,4 +53,9 @@ public record Transpose(List<Integer> permutation) implements Primitive {
     }
     return new Value(type.shape(), result);
   }
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    return Tangents.map(tangents.get(0), t -> t.transpose(Indexing.ints(permutation)));
+  }
 }
