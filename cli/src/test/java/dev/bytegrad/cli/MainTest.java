@@ -61,6 +61,15 @@ class MainTest {
   }
 
   @Test
+  void inspect_printsTheGraphsAndTheWorkOfEachPhase() {
+    Run run = run("inspect", "--model", "mlp");
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).contains("# forward graph: mlp").contains("# loss and gradients, as differentiated")
+        .contains("# loss and gradients, simplified (").contains("5 matmuls)").contains("dead code")
+        .contains("sum-one-hot-product").contains("%0 = input[name=\"x\"] : f32[32,64]");
+  }
+
+  @Test
   void unknownBackend_failsWithTheChoices() {
     Run run = run("train", "--model", "mlp", "--backend", "gpu");
     assertThat(run.status()).isEqualTo(2);

@@ -79,9 +79,7 @@ public final class Graph {
           "'" + name + "' is already declared as " + existing.op().opName() + " " + existing.type()
               + " at " + existing.callSite(), CallSite.capture());
     }
-    Node node = apply(leaf);
-    namedLeaves.put(name, node);
-    return node;
+    return apply(leaf);
   }
 
   /** Applies {@code op} to {@code inputs}, interning: an equal application returns the existing node. */
@@ -113,6 +111,11 @@ public final class Graph {
     Node node = new Node(this, op, key.inputs(), type, nodes.size(), CallSite.capture());
     nodes.add(node);
     interned.put(key, node);
+    if (op instanceof Input input) {
+      namedLeaves.putIfAbsent(input.name(), node);
+    } else if (op instanceof Parameter parameter) {
+      namedLeaves.putIfAbsent(parameter.name(), node);
+    }
     return node;
   }
 

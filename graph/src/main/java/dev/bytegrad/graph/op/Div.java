@@ -22,4 +22,9 @@ public record Div() implements BinaryElementwise {
     Node b = y.input(1);
     return Tangents.add(Tangents.map(tangents.get(0), t -> t.div(b)), Tangents.map(tangents.get(1), t -> t.mul(y).div(b).neg()));
   }
+
+  @Override
+  public boolean acceptsIntegers() {
+    return false;
+  }
 }
