@@ -107,6 +107,7 @@ public final class OpTable {
       entry("add", Add.class, x -> x.get(0).add(x.get(1)), real(3, 4), real(3, 4)),
       entry("add_broadcast_row", Add.class, x -> x.get(0).add(x.get(1)), real(3, 4), real(4)),
       entry("add_broadcast_both", Add.class, x -> x.get(0).add(x.get(1)), real(2, 1, 3), real(1, 5, 3)),
+      flat("add_i32", Add.class, x -> x.get(0).sub(x.get(1)).mul(x.get(1)).maximum(x.get(0)).add(x.get(1)), index(2, 3), index(3)),
       entry("add_size_zero", Add.class, x -> x.get(0).add(x.get(1)), real(0, 4), real(4)),
       entry("sub", Sub.class, x -> x.get(0).sub(x.get(1)), real(2, 3), real(2, 1)),
       entry("mul", Mul.class, x -> x.get(0).mul(x.get(1)), real(2, 3), real(3)),
