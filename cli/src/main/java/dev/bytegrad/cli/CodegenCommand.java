@@ -3,6 +3,7 @@ package dev.bytegrad.cli;
 import dev.bytegrad.cli.zoo.Functions;
 import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
+import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.codegen.loop.Program;
 import dev.bytegrad.codegen.lower.Lowering;
 import dev.bytegrad.codegen.emit.JavaEmitter;
@@ -59,7 +60,7 @@ final class CodegenCommand implements Callable<Integer> {
     Functions inference = Functions.inference(zooModel, batch);
     for (var function : java.util.List.of(
         java.util.Map.entry(zooModel.name() + "_step", step), java.util.Map.entry(zooModel.name() + "_inference", inference))) {
-      Program program = Lowering.lower(function.getKey(), function.getValue().step());
+      Program program = Lowering.lower(function.getKey(), GraphCompiler.simplify(function.getValue().step()));
       Path file = write(program.name(), JavaEmitter.emit(program, packageName));
       output.printf("wrote %s: inputs %s; parameters %s%n", file, names(program.inputs()), names(program.parameters()));
     }

@@ -7,7 +7,10 @@ import dev.bytegrad.codegen.emit.JavaEmitter;
 import dev.bytegrad.codegen.loop.Program;
 import dev.bytegrad.codegen.lower.Lowering;
 import dev.bytegrad.codegen.lower.Signature;
+import dev.bytegrad.graph.Graph;
 import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.op.Leaf;
+import dev.bytegrad.graph.rewrite.Rewriter;
 import dev.bytegrad.graph.train.TrainingGraph;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.Tensor;
@@ -18,8 +21,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The compile pipeline, read top to bottom: a graph function's signature is lowered to the loop IR
- * (fusion, kernels, schedule, memory plan), emitted by the chosen backend, and loaded.
+ * The compile pipeline, read top to bottom: a graph function's signature is simplified by the rewrite
+ * engine, lowered to the loop IR (fusion, kernels, schedule, memory plan), emitted by the chosen
+ * backend, and loaded.
  *
  * <pre>{@code
  * Compiled step = GraphCompiler.compileStep("mlp", training, inputs, Backend.ASM);
@@ -44,12 +48,13 @@ public final class GraphCompiler {
   /** Compiles {@code signature} into a class called {@code name}, with {@code backend}. */
   public static Compiled compile(String name, Signature signature, Backend backend) {
     long start = System.nanoTime();
-    Program program = Lowering.lower(name, signature);
+    Signature simplified = simplify(signature);
+    Program program = Lowering.lower(name, simplified);
     String source = null;
     byte[] classFile = null;
     Function<Tensor[], CompiledFunction> factory;
     switch (backend) {
-      case INTERPRETER -> factory = parameters -> new InterpretedFunction(signature, parameters);
+      case INTERPRETER -> factory = parameters -> new InterpretedFunction(simplified, parameters);
       case JAVAPOET -> {
         source = JavaEmitter.emit(program);
         factory = constructor(JavaCompilation.compile(JavaEmitter.PACKAGE + "." + program.name(), source));
@@ -60,7 +65,36 @@ public final class GraphCompiler {
       }
       default -> throw new IllegalStateException("unknown backend " + backend);
     }
-    return new Compiled(signature, backend, program, source, classFile, (System.nanoTime() - start) / 1e9, factory);
+    return new Compiled(simplified, backend, program, source, classFile, (System.nanoTime() - start) / 1e9, factory);
+  }
+
+  /**
+   * The signature over the simplified graph: inputs and parameters in the same order (found again by
+   * their ops), outputs and updates rewritten. When simplification reduces a result to a bare input,
+   * parameter or constant, or makes two results one node, the function is compiled as it was given.
+   */
+  public static Signature simplify(Signature signature) {
+    List<Node> roots = new java.util.ArrayList<>(signature.outputs());
+    roots.addAll(signature.updates().values());
+    if (roots.isEmpty()) {
+      return signature;
+    }
+    List<Node> rewritten = Rewriter.simplify(roots).outputs();
+    boolean lowerable = rewritten.stream().noneMatch(node -> node.op() instanceof Leaf)
+        && rewritten.stream().distinct().count() == rewritten.size();
+    if (!lowerable) {
+      return signature;
+    }
+    Graph target = rewritten.get(0).graph();
+    java.util.function.UnaryOperator<Node> leaf = node -> target.apply(node.op());
+    int outputs = signature.outputs().size();
+    java.util.Map<Node, Node> updates = new java.util.LinkedHashMap<>();
+    int next = outputs;
+    for (Node parameter : signature.updates().keySet()) {
+      updates.put(leaf.apply(parameter), rewritten.get(next++));
+    }
+    return new Signature(signature.inputs().stream().map(leaf).toList(), signature.parameters().stream().map(leaf).toList(),
+        rewritten.subList(0, outputs), updates);
   }
 
   private static Function<Tensor[], CompiledFunction> constructor(Class<?> generated) {
