@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The second-order example: L2-regularized logistic regression telling digit 3 from digit 5 (all 360
- * or so examples in one batch, f64), minimized by Hessian-free Newton and, for comparison, by gradient
- * descent from the same start until it reaches Newton's loss.
+ * The second-order example: L2-regularized logistic regression telling digit 3 from digit 5 (all 365
+ * examples in one batch, f64), minimized by Hessian-free Newton and, for comparison, by gradient descent
+ * from the same start until it reaches Newton's loss.
  */
 public final class NewtonExample {
   /** L2 strength: keeps the optimum finite and the problem strictly convex. */
