@@ -1,7 +1,6 @@
 package dev.bytegrad.cli;
 
 import dev.bytegrad.cli.zoo.Functions;
-import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.codegen.loop.Program;
@@ -45,12 +44,7 @@ final class CodegenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ZooModel zooModel;
-    try {
-      zooModel = Zoo.get(model);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
+    ZooModel zooModel = ModelOption.resolve(spec, model);
     int batch = batchSize != null ? batchSize : zooModel.defaults().batchSize();
     if (batch < 1) {
       throw new ParameterException(spec.commandLine(), "batch size must be at least 1, got " + batch);

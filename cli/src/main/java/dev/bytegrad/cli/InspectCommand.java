@@ -1,6 +1,5 @@
 package dev.bytegrad.cli;
 
-import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.graph.Autodiff;
 import dev.bytegrad.graph.Graph;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,12 +35,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ZooModel zooModel;
-    try {
-      zooModel = Zoo.get(model);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
+    ZooModel zooModel = ModelOption.resolve(spec, model);
     Graph graph = new Graph();
     ZooModel.Network network = zooModel.build(graph, batchSize != null ? batchSize : zooModel.defaults().batchSize());
     List<Node> derivative = new ArrayList<>(List.of(network.loss()));

@@ -2,7 +2,6 @@ package dev.bytegrad.cli;
 
 import dev.bytegrad.cli.zoo.Trainer;
 import dev.bytegrad.codegen.Backend;
-import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -48,10 +47,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ZooModel zooModel;
+    ZooModel zooModel = ModelOption.resolve(spec, model);
     Trainer.Options options;
     try {
-      zooModel = Zoo.get(model);
       ZooModel.Hyperparameters d = zooModel.defaults();
       options = new Trainer.Options(or(epochs, d.epochs()), or(batchSize, d.batchSize()),
           or(learningRate, d.learningRate()), or(momentum, d.momentum()), seed, Backend.parse(backend));
