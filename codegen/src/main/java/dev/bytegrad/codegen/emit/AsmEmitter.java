@@ -133,7 +133,7 @@ public final class AsmEmitter {
     MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name(), "()V", null, null);
     method.visitCode();
     AsmExpressions expressions = new AsmExpressions(program, method);
-    for (Buffer buffer : concat(List.of(kernel.writes()), kernel.reads())) {
+    for (Buffer buffer : concat(kernel.writes(), kernel.reads())) {
       if (expressions.declareArray(buffer)) {
         loadField(method, buffer);
         method.visitVarInsn(ASTORE, expressions.arraySlot(buffer));

@@ -167,7 +167,7 @@ public final class JavaEmitter {
   private Set<Buffer> arrays(Kernel kernel) {
     Set<Buffer> arrays = new LinkedHashSet<>();
     Set<String> names = new java.util.HashSet<>();
-    for (Buffer buffer : concat(List.of(kernel.writes()), kernel.reads())) {
+    for (Buffer buffer : concat(kernel.writes(), kernel.reads())) {
       if (names.add(expressions.array(buffer))) {
         arrays.add(buffer);
       }

@@ -3,16 +3,18 @@ package dev.bytegrad.codegen.loop;
 import java.util.List;
 
 /**
- * One kernel: the statements that compute one materialized graph node (and the nodes fused into it).
+ * One kernel: the statements that compute one or more materialized graph nodes (and the nodes fused
+ * into them).
  *
  * @param name a Java identifier for the method the emitters generate
  * @param comment the graph nodes it computes, in the graph's text form
  * @param reads the buffers it reads
- * @param writes the buffer it writes
+ * @param writes the buffers it writes
  */
-public record Kernel(String name, String comment, List<Stmt> body, List<Buffer> reads, Buffer writes) {
+public record Kernel(String name, String comment, List<Stmt> body, List<Buffer> reads, List<Buffer> writes) {
   public Kernel {
     body = List.copyOf(body);
     reads = List.copyOf(reads);
+    writes = List.copyOf(writes);
   }
 }

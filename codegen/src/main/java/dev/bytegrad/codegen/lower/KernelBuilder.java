@@ -64,7 +64,7 @@ final class KernelBuilder {
       body = nest(node.shape(), index -> List.of(new Stmt.Store(out, Exprs.ravel(index, node.shape()), rules.compute(node, index))));
     }
     String comment = GraphPrinter.line(node) + fused.stream().map(n -> "\n  fused: " + GraphPrinter.line(n)).collect(Collectors.joining());
-    return new Kernel(name, comment, body, List.copyOf(reads), buffers.get(node));
+    return new Kernel(name, comment, body, List.copyOf(reads), List.of(buffers.get(node)));
   }
 
   /** The nodes whose buffers the last kernel built reads. */

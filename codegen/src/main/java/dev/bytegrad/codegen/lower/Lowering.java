@@ -69,7 +69,8 @@ public final class Lowering {
         }
       });
     }
-    return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries, kernels, Map.of(), Map.of());
+    return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries,
+        KernelMerging.merge(kernels), Map.of(), Map.of());
   }
 
   private List<Buffer> bind(List<Node> leaves, Buffer.Kind kind) {

@@ -49,7 +49,7 @@ final class MemoryPlan {
     for (int i = 0; i < kernels.size(); i++) {
       int at = i;
       List<Buffer> touched = new ArrayList<>(kernels.get(i).reads());
-      touched.add(kernels.get(i).writes());
+      touched.addAll(kernels.get(i).writes());
       for (Buffer buffer : touched) {
         if (buffer.kind() == Buffer.Kind.TEMPORARY) {
           int[] life = lifetimes.computeIfAbsent(buffer, b -> new int[] {at, at});
