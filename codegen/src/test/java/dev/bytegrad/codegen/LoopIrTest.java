@@ -80,4 +80,34 @@ class LoopIrTest {
     assertThatThrownBy(() -> Lowering.lower("f", new Signature(List.of(x), List.of(w, v), List.of(x.sum()), updates)))
         .hasMessageContaining("reads the old value of");
   }
+
+  @Test
+  void anUpdateAndTheUpdateThatReadsIt_shareOneLoop() {
+    Graph g = new Graph();
+    Node gradient = g.input("g", 4);
+    Node w = g.parameter("w", Init.zeros(), 4);
+    Node v = g.parameter("v", Init.zeros(), 4);
+    Node nextV = v.mul(0.5).add(gradient);
+    Node nextW = w.sub(nextV.mul(0.25));
+    Map<Node, Node> updates = new java.util.LinkedHashMap<>();
+    updates.put(v, nextV);
+    updates.put(w, nextW);
+    Program program = Lowering.lower("f", new Signature(List.of(gradient), List.of(w, v), List.of(gradient.sum()), updates));
+    assertThat(program.kernels()).hasSize(2);
+    assertThat(LoopPrinter.print(program)).contains("""
+          for i0 < 4:
+            v[i0] = v[i0] * 0.5f + g[i0]
+            w[i0] = w[i0] - v[i0] * 0.25f
+        """);
+  }
+
+  @Test
+  void aKernelReadingAnotherAtOtherElements_staysSeparate() {
+    Graph g = new Graph();
+    Node x = g.input("x", 3, 3);
+    Node first = x.exp();
+    Node second = first.transpose(1, 0).add(1);
+    Program program = Lowering.lower("f", new Signature(List.of(x), List.of(), List.of(first, second), Map.of()));
+    assertThat(program.kernels()).hasSize(2);
+  }
 }
