@@ -65,7 +65,8 @@ public final class Autodiff {
     }
     List<Node> result = new ArrayList<>(wrt.size());
     for (Node node : wrt) {
-      result.add(cotangent.getOrDefault(node, node.zerosLike()));
+      Node g = cotangent.get(node);
+      result.add(g != null ? g : node.zerosLike());
     }
     return result;
   }
@@ -107,7 +108,10 @@ public final class Autodiff {
       }
     }
     List<Node> result = new ArrayList<>(outputs.size());
-    outputs.forEach(output -> result.add(tangent.getOrDefault(output, output.zerosLike())));
+    for (Node output : outputs) {
+      Node t = tangent.get(output);
+      result.add(t != null ? t : output.zerosLike());
+    }
     return result;
   }
 

@@ -1,7 +1,6 @@
 package dev.bytegrad.graph;
 
 import dev.bytegrad.graph.op.Input;
-import dev.bytegrad.graph.op.Leaf;
 import dev.bytegrad.graph.op.Literal;
 import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.graph.op.Primitive;
@@ -45,7 +44,7 @@ public final class Graph {
 
   /** A named input of the given type, fed at each call. */
   public Node input(String name, DType dtype, int... dims) {
-    return named(new Input(name, new TensorType(dtype, Shape.of(dims))));
+    return apply(new Input(name, new TensorType(dtype, Shape.of(dims))));
   }
 
   /** A named, trained f32 parameter initialized from {@code init}. */
@@ -55,7 +54,7 @@ public final class Graph {
 
   /** A named, trained parameter of the given type, initialized from {@code init}. */
   public Node parameter(String name, Init init, DType dtype, int... dims) {
-    return named(new Parameter(name, new TensorType(dtype, Shape.of(dims)), init));
+    return apply(new Parameter(name, new TensorType(dtype, Shape.of(dims)), init));
   }
 
   /** A scalar constant of the given type. */
@@ -68,18 +67,22 @@ public final class Graph {
     return apply(new Literal(value.copy()));
   }
 
-  private Node named(Leaf leaf) {
-    String name = leaf instanceof Input input ? input.name() : ((Parameter) leaf).name();
+  /** The name of an input or parameter, checked: not empty, and not declared before as something else. */
+  private String checkName(Primitive op) {
+    String name = op instanceof Input input ? input.name() : op instanceof Parameter parameter ? parameter.name() : null;
+    if (name == null) {
+      return null;
+    }
     if (name.isEmpty()) {
-      throw new GraphBuildException(leaf.opName(), List.of(), "name must not be empty", CallSite.capture());
+      throw new GraphBuildException(op.opName(), List.of(), "name must not be empty", CallSite.capture());
     }
     Node existing = namedLeaves.get(name);
-    if (existing != null && !existing.op().equals(leaf)) {
-      throw new GraphBuildException(leaf.opName(), List.of(),
+    if (existing != null) {
+      throw new GraphBuildException(op.opName(), List.of(),
           "'" + name + "' is already declared as " + existing.op().opName() + " " + existing.type()
               + " at " + existing.callSite(), CallSite.capture());
     }
-    return apply(leaf);
+    return name;
   }
 
   /** Applies {@code op} to {@code inputs}, interning: an equal application returns the existing node. */
@@ -108,13 +111,12 @@ public final class Graph {
     } catch (IllegalArgumentException e) {
       throw new GraphBuildException(op.opName(), types, e.getMessage(), CallSite.capture());
     }
+    String name = checkName(op);
     Node node = new Node(this, op, key.inputs(), type, nodes.size(), CallSite.capture());
     nodes.add(node);
     interned.put(key, node);
-    if (op instanceof Input input) {
-      namedLeaves.putIfAbsent(input.name(), node);
-    } else if (op instanceof Parameter parameter) {
-      namedLeaves.putIfAbsent(parameter.name(), node);
+    if (name != null) {
+      namedLeaves.put(name, node);
     }
     return node;
   }

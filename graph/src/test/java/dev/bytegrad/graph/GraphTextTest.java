@@ -98,4 +98,15 @@ class GraphTextTest {
     assertThat(dot).startsWith("digraph bytegrad {").contains("n0 -> n1;").contains("n1 -> n2;").contains("n0 -> n2;")
         .contains("label=\"exp\\nf32[2]\"").endsWith("}\n");
   }
+
+  @Test
+  void parse_rejectsOneNameForTwoLeaves() {
+    String text = """
+        %0 = input[name="x"] : f32[2]
+        %1 = parameter[name="x", init=zeros] : f32[2]
+        %2 = add %0 %1 : f32[2]
+        return %2
+        """;
+    assertThatThrownBy(() -> GraphParser.parse(text)).hasMessageContaining("line 2").hasMessageContaining("'x' is already declared");
+  }
 }

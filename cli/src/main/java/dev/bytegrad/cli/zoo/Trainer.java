@@ -12,7 +12,7 @@ import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import dev.bytegrad.runtime.data.Minibatches;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +62,12 @@ public final class Trainer {
   }
 
   /** A compiled step for one batch size, with the argument arrays it is called with (reused: no allocation). */
-  private record Step(CompiledFunction function, Tensor[] inputs, Tensor[] outputs) {}
+  private record Step(int batchSize, CompiledFunction function, Tensor[] inputs, Tensor[] outputs) {}
 
   private final ZooModel model;
   private final Options options;
-  private final Map<Integer, Step> steps = new HashMap<>();
+  /** One step per batch size seen: the full batch and, at most, a smaller last one. */
+  private final List<Step> steps = new ArrayList<>();
   private final Tensor learningRate = Tensor.scalar(DType.F32, 0);
   private Parameters parameters;
   private CompiledFunction inference;
@@ -102,7 +103,7 @@ public final class Trainer {
   }
 
   private double run(Minibatches.Batch batch, int epoch) {
-    Step step = steps.computeIfAbsent(batch.size(), this::compile);
+    Step step = stepFor(batch.size());
     learningRate.setDouble(0, options.learningRate());
     step.inputs()[0] = batch.features();
     step.inputs()[1] = batch.targets();
@@ -114,6 +115,18 @@ public final class Trainer {
           loss, epoch + 1, options.learningRate()));
     }
     return loss;
+  }
+
+  /** The step compiled for {@code batchSize}, compiling it on first use; a scan, so nothing is boxed per step. */
+  private Step stepFor(int batchSize) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).batchSize() == batchSize) {
+        return steps.get(i);
+      }
+    }
+    Step step = compile(batchSize);
+    steps.add(step);
+    return step;
   }
 
   private Step compile(int batchSize) {
@@ -128,7 +141,7 @@ public final class Trainer {
     }
     Tensor[] inputs = {null, null, learningRate};
     Tensor[] outputs = {Tensor.zeros(functions.network().loss().dtype(), Shape.scalar())};
-    return new Step(compiled.instantiate(bind(functions.parameters())), inputs, outputs);
+    return new Step(batchSize, compiled.instantiate(bind(functions.parameters())), inputs, outputs);
   }
 
   /** The compiled forward pass over the whole test set, built on first use. */
