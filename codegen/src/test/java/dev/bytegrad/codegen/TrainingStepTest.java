@@ -9,6 +9,8 @@ import dev.bytegrad.graph.Parameters;
 import dev.bytegrad.graph.nn.Layers;
 import dev.bytegrad.graph.nn.Losses;
 import dev.bytegrad.graph.train.Momentum;
+import dev.bytegrad.graph.train.Optimizer;
+import dev.bytegrad.graph.train.Regularization;
 import dev.bytegrad.graph.train.TrainingGraph;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
@@ -18,6 +20,8 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whole training steps, compiled: the same trajectory in every backend, no allocation, a shared arena. */
 class TrainingStepTest {
@@ -26,12 +30,16 @@ class TrainingStepTest {
   /** An MLP 20-32-5 with momentum, its graph and its step. */
   private record Model(Graph graph, Node x, Node y, TrainingGraph training) {
     static Model create() {
+      return create(new Momentum(0.9), Regularization.NONE);
+    }
+
+    static Model create(Optimizer optimizer, Regularization regularization) {
       Graph g = new Graph();
       Node x = g.input("x", BATCH, 20);
       Node y = g.input("y", DType.I32, BATCH);
       Node hidden = Layers.dense(x, "hidden", 32, Init.heNormal()).relu();
       Node loss = Losses.crossEntropy(Layers.dense(hidden, "output", 5, Init.glorotUniform()), y);
-      return new Model(g, x, y, TrainingGraph.build(loss, g.parameters(), new Momentum(0.9)));
+      return new Model(g, x, y, TrainingGraph.build(loss, g.parameters(), optimizer, regularization));
     }
 
     Tensor[] parameters(Parameters values) {
@@ -53,7 +61,10 @@ class TrainingStepTest {
   }
 
   private static Parameters train(Backend backend, int steps, double[] losses) {
-    Model model = Model.create();
+    return train(Model.create(), backend, steps, losses);
+  }
+
+  private static Parameters train(Model model, Backend backend, int steps, double[] losses) {
     Parameters values = Parameters.initialize(model.graph(), 11);
     Compiled compiled = GraphCompiler.compileStep("mlp", model.training(), List.of(model.x(), model.y()), backend);
     CompiledFunction step = compiled.instantiate(model.parameters(values));
@@ -82,6 +93,25 @@ class TrainingStepTest {
         }
       });
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"})
+  void everyOptimizer_compiled_followsTheInterpretersTrajectory(String name) {
+    Regularization regularization = new Regularization(1e-3, 5.0);
+    double[] interpreted = new double[30];
+    Parameters expected = train(Model.create(Optimizer.named(name, 0.9, 0.01), regularization), Backend.INTERPRETER, 30, interpreted);
+    assertThat(interpreted[29]).as(name + " trains").isLessThan(interpreted[0]);
+    double[] losses = new double[30];
+    Parameters actual = train(Model.create(Optimizer.named(name, 0.9, 0.01), regularization), Backend.ASM, 30, losses);
+    assertThat(actual.asMap().keySet()).isEqualTo(expected.asMap().keySet());
+    expected.asMap().forEach((parameter, tensor) -> {
+      double[] want = tensor.toDoubleArray();
+      double[] got = actual.get(parameter).toDoubleArray();
+      for (int i = 0; i < want.length; i++) {
+        assertThat(Math.abs(got[i] - want[i])).as("%s %s[%d]", name, parameter, i).isLessThan(1e-4 * (1 + Math.abs(want[i])));
+      }
+    });
   }
 
   @Test

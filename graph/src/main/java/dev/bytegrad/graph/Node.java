@@ -142,6 +142,15 @@ public final class Node {
     return maximum(scalar(value));
   }
 
+  /** Elementwise minimum, as {@code -max(-x, -y)} so it shares the maximum's derivative rule. */
+  public Node minimum(Node other) {
+    return neg().maximum(other.neg()).neg();
+  }
+
+  public Node minimum(double value) {
+    return minimum(scalar(value));
+  }
+
   public Node neg() {
     return graph.apply(new Neg(), this);
   }

@@ -1,8 +1,6 @@
 package dev.bytegrad.graph.train;
 
-import dev.bytegrad.graph.Init;
 import dev.bytegrad.graph.Node;
-import dev.bytegrad.graph.op.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,10 @@ import java.util.Map;
  */
 public record Momentum(double momentum) implements Optimizer {
   public Momentum {
+    checkMomentum(momentum);
+  }
+
+  static void checkMomentum(double momentum) {
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
     }
@@ -23,8 +25,7 @@ public record Momentum(double momentum) implements Optimizer {
     Map<Node, Node> updates = new LinkedHashMap<>();
     for (int i = 0; i < parameters.size(); i++) {
       Node w = parameters.get(i);
-      String name = ((Parameter) w.op()).name() + ".velocity";
-      Node velocity = w.graph().parameter(name, Init.zeros(), w.dtype(), w.shape().dims());
+      Node velocity = Optimizer.state(w, "velocity");
       Node next = velocity.mul(momentum).add(gradients.get(i));
       updates.put(velocity, next);
       updates.put(w, w.sub(next.mul(learningRate)));

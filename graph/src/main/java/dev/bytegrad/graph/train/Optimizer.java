@@ -1,15 +1,52 @@
 package dev.bytegrad.graph.train;
 
+import dev.bytegrad.graph.Init;
 import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.op.Parameter;
 import java.util.List;
 import java.util.Map;
 
 /**
  * An optimizer as graph: given parameters, their gradients and a scalar learning-rate node, it adds
- * the nodes computing each parameter's next value, and declares whatever state it keeps (velocities)
- * as more parameters, initialized to zeros and updated the same way.
+ * the nodes computing each parameter's next value, and declares whatever state it keeps (velocities,
+ * moment estimates, a step counter) as more parameters, initialized to zeros and updated the same way.
+ * A compiled step therefore applies the optimizer in the same generated method and updates its state in
+ * place, and a checkpoint of the graph's parameters holds the optimizer's state too.
+ *
+ * <p>The formulas are PyTorch's, so that hyperparameters carry over; each record states its own.
  */
-public sealed interface Optimizer permits Sgd, Momentum {
+public sealed interface Optimizer permits Sgd, Momentum, Nesterov, AdaGrad, RmsProp, Adam, AdamW {
   /** The next value of every parameter and state tensor, keyed by the node it replaces. */
   Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate);
+
+  /**
+   * The optimizer's state tensor for {@code parameter}, called {@code <parameter name>.<suffix>}:
+   * zeros of the parameter's shape and dtype.
+   */
+  static Node state(Node parameter, String suffix) {
+    String name = ((Parameter) parameter.op()).name() + "." + suffix;
+    return parameter.graph().parameter(name, Init.zeros(), parameter.dtype(), parameter.shape().dims());
+  }
+
+  /**
+   * The optimizer's name on the command line, with its defaults: {@code sgd}, {@code momentum},
+   * {@code nesterov}, {@code adagrad}, {@code rmsprop}, {@code adam}, {@code adamw}. {@code momentum}
+   * is used by the two momentum methods and {@code weightDecay} by AdamW (others take weight decay as
+   * an L2 term of the gradient, see {@link Regularization}).
+   */
+  static Optimizer named(String name, double momentum, double weightDecay) {
+    return switch (name) {
+      case "sgd" -> new Sgd();
+      case "momentum" -> new Momentum(momentum);
+      case "nesterov" -> new Nesterov(momentum);
+      case "adagrad" -> new AdaGrad(AdaGrad.DEFAULT_EPSILON);
+      case "rmsprop" -> RmsProp.defaults();
+      case "adam" -> Adam.defaults();
+      case "adamw" -> new AdamW(Adam.defaults(), weightDecay);
+      default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; choose one of " + String.join(", ", NAMES));
+    };
+  }
+
+  /** Every name {@link #named} knows, in a stable order. */
+  List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");
 }

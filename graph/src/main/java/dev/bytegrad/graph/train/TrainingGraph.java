@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One training step as graph: the loss, its gradients with respect to the trained parameters, and the
- * optimizer's updates, all in the loss's graph. The learning rate is the scalar input
- * {@code learning_rate}, fed at each step so that schedules need no new graph.
+ * One training step as graph: the loss, its gradients with respect to the trained parameters (after
+ * any {@link Regularization}), and the optimizer's updates, all in the loss's graph. The learning rate
+ * is the scalar input {@code learning_rate}, fed at each step so that schedules need no new graph.
  */
 public record TrainingGraph(Node loss, Node learningRate, List<Node> parameters, List<Node> gradients,
     Map<Node, Node> updates) {
@@ -21,13 +21,18 @@ public record TrainingGraph(Node loss, Node learningRate, List<Node> parameters,
 
   /** Differentiates {@code loss} with respect to {@code parameters} and adds {@code optimizer}'s updates. */
   public static TrainingGraph build(Node loss, List<Node> parameters, Optimizer optimizer) {
+    return build(loss, parameters, optimizer, Regularization.NONE);
+  }
+
+  /** As {@link #build(Node, List, Optimizer)}, with the gradients regularized before the optimizer. */
+  public static TrainingGraph build(Node loss, List<Node> parameters, Optimizer optimizer, Regularization regularization) {
     for (Node parameter : parameters) {
       if (!(parameter.op() instanceof Parameter)) {
         throw new IllegalArgumentException(parameter + " is not a parameter and cannot be trained");
       }
     }
     Node learningRate = loss.graph().input(LEARNING_RATE, loss.dtype());
-    List<Node> gradients = Autodiff.grad(loss, parameters);
+    List<Node> gradients = regularization.apply(parameters, Autodiff.grad(loss, parameters));
     return new TrainingGraph(loss, learningRate, List.copyOf(parameters), gradients,
         Collections.unmodifiableMap(new LinkedHashMap<>(optimizer.updates(parameters, gradients, learningRate))));
   }
