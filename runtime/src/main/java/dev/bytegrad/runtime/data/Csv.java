@@ -39,7 +39,8 @@ public final class Csv {
     }
   }
 
-  private static InputStream decompressIfGzip(InputStream in) throws IOException {
+  /** {@code in}, decompressed when it starts with gzip's magic bytes. */
+  static InputStream decompressIfGzip(InputStream in) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in);
     buffered.mark(2);
     int first = buffered.read();
