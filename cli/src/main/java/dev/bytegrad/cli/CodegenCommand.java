@@ -1,5 +1,6 @@
 package dev.bytegrad.cli;
 
+import dev.bytegrad.cli.zoo.Data;
 import dev.bytegrad.cli.zoo.Functions;
 import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.codegen.GraphCompiler;
@@ -36,7 +37,13 @@ final class CodegenCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "where to write the sources (package folders are created)")
   private Path out;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "examples per call (default: the model's)")
+  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64)")
+  private Integer hidden;
+
+  @Option(names = "--data", paramLabel = "NAME", description = "the data whose shape the model takes (default: the model's)")
+  private String data;
+
+  @Option(names = {"--batch", "--batch-size"}, paramLabel = "N", description = "examples per call (default: the model's)")
   private Integer batchSize;
 
   @Option(names = "--package", paramLabel = "NAME", defaultValue = JavaEmitter.PACKAGE, description = "package of the classes (default: ${DEFAULT-VALUE})")
@@ -44,14 +51,15 @@ final class CodegenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ZooModel zooModel = ModelOption.resolve(spec, model);
+    ZooModel zooModel = ModelOption.resolve(spec, model, hidden);
     int batch = batchSize != null ? batchSize : zooModel.defaults().batchSize();
     if (batch < 1) {
       throw new ParameterException(spec.commandLine(), "batch size must be at least 1, got " + batch);
     }
     PrintWriter output = spec.commandLine().getOut();
-    Functions step = Functions.trainingStep(zooModel, batch, zooModel.defaults().momentum());
-    Functions inference = Functions.inference(zooModel, batch);
+    Data.Dims dims = ModelOption.data(spec, zooModel, data, 0, 1).dims();
+    Functions step = Functions.trainingStep(zooModel, dims, batch);
+    Functions inference = Functions.inference(zooModel, dims, batch);
     for (var function : java.util.List.of(
         java.util.Map.entry(zooModel.name() + "_step", step), java.util.Map.entry(zooModel.name() + "_inference", inference))) {
       Program program = Lowering.lower(function.getKey(), GraphCompiler.simplify(function.getValue().step()));

@@ -1,20 +1,33 @@
 package dev.bytegrad.cli;
 
+import java.util.List;
 import java.util.Map;
 
-/** One-line JSON for machine-readable summaries: strings, numbers (non-finite ones as null) and booleans. */
-final class Json {
+/**
+ * JSON for machine-readable summaries, on one line: objects, lists, strings, numbers (non-finite ones as
+ * null) and booleans.
+ */
+public final class Json {
   private Json() {}
 
-  static String object(Map<String, ?> fields) {
-    StringBuilder json = new StringBuilder("{");
-    fields.forEach((key, value) -> {
-      json.append(json.length() == 1 ? "" : ",").append(string(key)).append(':').append(value(value));
-    });
-    return json.append('}').toString();
+  /** {@code fields} as a JSON object. */
+  public static String object(Map<String, ?> fields) {
+    return value(fields);
   }
 
-  private static String value(Object value) {
+  /** {@code value} as JSON: a map becomes an object, a list an array, anything else a scalar. */
+  public static String value(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      StringBuilder json = new StringBuilder("{");
+      map.forEach((key, item) -> json.append(json.length() == 1 ? "" : ",").append(string(String.valueOf(key)))
+          .append(':').append(value(item)));
+      return json.append('}').toString();
+    }
+    if (value instanceof List<?> list) {
+      StringBuilder json = new StringBuilder("[");
+      list.forEach(item -> json.append(json.length() == 1 ? "" : ",").append(value(item)));
+      return json.append(']').toString();
+    }
     if (value instanceof Double number) {
       return Double.isFinite(number) ? number.toString() : "null";
     }

@@ -1,19 +1,46 @@
 package dev.bytegrad.cli;
 
+import dev.bytegrad.cli.zoo.Data;
+import dev.bytegrad.cli.zoo.DataSources;
 import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
-/** Resolving {@code --model NAME} the same way in every command: an unknown name is a usage error listing the known ones. */
+/**
+ * Resolving {@code --model}, {@code --hidden} and {@code --data} the same way in every command: an
+ * unknown name is a usage error listing the known ones; a data set that cannot be loaded is a failure
+ * that says why.
+ */
 final class ModelOption {
   private ModelOption() {}
 
   static ZooModel resolve(CommandSpec spec, String name) {
+    return resolve(spec, name, null);
+  }
+
+  static ZooModel resolve(CommandSpec spec, String name, Integer hidden) {
     try {
-      return Zoo.get(name);
+      return Zoo.get(name, hidden);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** The data {@code model} trains on: {@code data}, or the model's default when null, prepared for it. */
+  static Data data(CommandSpec spec, ZooModel model, String data, double validation, long seed) {
+    String name = data != null ? data : model.defaultData();
+    if (!DataSources.NAMES.contains(name) && !name.startsWith("idx:")) {
+      throw new ParameterException(spec.commandLine(),
+          "unknown data set '" + name + "'; choose one of " + String.join(", ", DataSources.NAMES));
+    }
+    if (!(validation >= 0 && validation < 1)) {
+      throw new ParameterException(spec.commandLine(), "the validation fraction must be in [0, 1), got " + validation);
+    }
+    try {
+      return model.prepare(DataSources.load(name, validation, seed));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--data " + name + ": " + e.getMessage(), e);
     }
   }
 }

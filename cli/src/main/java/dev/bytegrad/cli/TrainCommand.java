@@ -1,11 +1,23 @@
 package dev.bytegrad.cli;
 
-import dev.bytegrad.cli.zoo.Trainer;
-import dev.bytegrad.codegen.Backend;
+import dev.bytegrad.cli.train.Checkpoint;
+import dev.bytegrad.cli.train.ProgressReporter;
+import dev.bytegrad.cli.train.RunDirectory;
+import dev.bytegrad.cli.train.Trainer;
+import dev.bytegrad.cli.train.TrainingOptions;
+import dev.bytegrad.cli.zoo.Data;
 import dev.bytegrad.cli.zoo.ZooModel;
+import dev.bytegrad.codegen.Backend;
+import dev.bytegrad.runtime.io.SafeTensors;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,85 +25,217 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code bytegrad train --model NAME}: trains a zoo model and prints its test metrics. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Trains a model of the zoo and reports its test metrics.%nModels: linreg, logreg, softmax, mlp.")
+/**
+ * {@code bytegrad train}: trains a zoo model, shows its progress, and writes a run directory with
+ * checkpoints, a JSON summary and the learning curves; {@code --resume} continues a run.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Trains a model of the zoo, writing checkpoints, a summary and its curves into a run directory.",
+        "Models: linreg, logreg, softmax, mlp. Data: digits, diabetes, fashion-mnist, idx:DIR."})
 final class TrainCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "NAME", description = "linreg, logreg, softmax or mlp")
+  @Option(names = "--model", paramLabel = "NAME", description = "linreg, logreg, softmax or mlp (required unless --resume)")
   private String model;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "passes over the training set (default: the model's)")
+  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64)")
+  private Integer hidden;
+
+  @Option(names = "--data", paramLabel = "NAME", description = "digits, diabetes, fashion-mnist or idx:DIR (default: the model's)")
+  private String data;
+
+  @Option(names = "--validation", paramLabel = "FRACTION", description = "part of the training set held out for validation (default: 0.1; 0 for none)")
+  private Double validation;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "epochs in all, counting those before a resume (default: the model's)")
   private Integer epochs;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "examples per minibatch (default: the model's)")
-  private Integer batchSize;
+  @Option(names = {"--batch", "--batch-size"}, paramLabel = "N", description = "examples per minibatch (default: the model's)")
+  private Integer batch;
 
-  @Option(names = {"--learning-rate", "--lr"}, paramLabel = "RATE", description = "step size (default: the model's)")
+  @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw or lbfgs (default: the model's)")
+  private String optimizer;
+
+  @Option(names = {"--lr", "--learning-rate"}, paramLabel = "RATE", description = "learning rate (default: the model's)")
   private Double learningRate;
 
-  @Option(names = "--momentum", paramLabel = "M", description = "momentum in [0, 1); 0 is plain SGD (default: the model's)")
+  @Option(names = "--momentum", paramLabel = "M", description = "momentum of momentum and nesterov, in [0, 1) (default: the model's)")
   private Double momentum;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "seed of the split, initialization and shuffles (default: ${DEFAULT-VALUE})")
-  private long seed;
+  @Option(names = "--weight-decay", paramLabel = "W", description = "L2 weight decay; decoupled for adamw (default: 0, adamw 0.01)")
+  private Double weightDecay;
+
+  @Option(names = "--clip-norm", paramLabel = "C", description = "clip the gradients to this global norm (default: 0, no clipping)")
+  private Double clipNorm;
+
+  @Option(names = "--schedule", paramLabel = "SPEC", description = "constant, cosine or step:EPOCHS:GAMMA (default: constant)")
+  private String schedule;
+
+  @Option(names = "--warmup", paramLabel = "STEPS", description = "steps of linear learning-rate warm-up (default: 0)")
+  private Integer warmup;
+
+  @Option(names = "--patience", paramLabel = "EPOCHS", description = "stop after this many epochs without a better validation loss (default: 0, never)")
+  private Integer patience;
+
+  @Option(names = "--drop-last", description = "drop the last, partial batch of each epoch instead of training on it")
+  private Boolean dropLast;
+
+  @Option(names = "--seed", paramLabel = "SEED", description = "seed of the split, initialization and shuffles (default: 1)")
+  private Long seed;
 
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "asm",
       description = "asm (bytecode, the default), javapoet (Java source compiled by javac) or interpreter")
   private String backend;
 
+  @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/MODEL-DATE, or the resumed run's)")
+  private Path out;
+
+  @Option(names = "--resume", paramLabel = "PATH", description = "continue from a checkpoint file or a run directory's last checkpoint")
+  private Path resume;
+
+  @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", description = "auto, bar, log or none (default: auto, a bar on a terminal)")
+  private String progress;
+
   @Option(names = "--json", description = "end the output with a one-line JSON summary")
   private boolean json;
 
   @Override
-  public Integer call() {
-    ZooModel zooModel = ModelOption.resolve(spec, model);
-    Trainer.Options options;
-    try {
-      ZooModel.Hyperparameters d = zooModel.defaults();
-      options = new Trainer.Options(or(epochs, d.epochs()), or(batchSize, d.batchSize()),
-          or(learningRate, d.learningRate()), or(momentum, d.momentum()), seed, Backend.parse(backend));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+  public Integer call() throws IOException {
+    if (model == null && resume == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--model=NAME' (or --resume PATH)");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    out.printf("training %s: %s%n", zooModel.name(), zooModel.description());
-    out.printf("epochs %d, batch size %d, learning rate %g, momentum %g, seed %d, backend %s%n",
-        options.epochs(), options.batchSize(), options.learningRate(), options.momentum(), options.seed(), options.backend());
-    Trainer.Result result = Trainer.train(zooModel, options, (epoch, total, loss, metrics, seconds) -> {
-      out.printf("epoch %d/%d  loss %.6f  %s  (%.1f s)%n", epoch, total, loss, format(metrics), seconds);
-      out.flush();
-    });
-    out.printf("compiled step: %d kernels, arena of intermediates %d bytes%n",
-        result.step().program().kernels().size(), result.step().program().arenaBytes());
-    out.printf("done in %.1f s (compiling %.2f s): final loss %.6f, %s%n",
-        result.seconds(), result.compileSeconds(), result.finalLoss(), format(result.metrics()));
-    if (json) {
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("model", result.model());
-      summary.put("backend", options.backend().toString());
-      summary.put("epochs", result.epochs());
-      summary.put("final_loss", result.finalLoss());
-      summary.putAll(result.metrics());
-      summary.put("seconds", result.seconds());
-      summary.put("compile_seconds", result.compileSeconds());
-      summary.put("arena_bytes", result.step().program().arenaBytes());
-      out.println(Json.object(summary));
+    Map<String, String> saved = resume == null ? null : SafeTensors.header(checkpointFile()).metadata();
+    Checkpoint.Identity identity = saved == null ? null : Checkpoint.identity(saved);
+    ZooModel zooModel = ModelOption.resolve(spec, setting("--model", model, identity == null ? null : identity.model()),
+        setting("--hidden", hidden, identity == null ? null : identity.hidden()));
+    TrainingOptions options = options(zooModel, saved == null ? null : TrainingOptions.fromMetadata(saved));
+    Data dataSet = ModelOption.data(spec, zooModel, setting("--data", data, identity == null ? null : identity.data()),
+        setting("--validation", validation, identity == null ? 0.1 : identity.validation()), options.seed());
+    Backend chosen = parse(() -> Backend.parse(backend));
+    PrintWriter output = spec.commandLine().getOut();
+    Path directory = out != null ? out : resume != null ? checkpointFile().toAbsolutePath().getParent() : defaultDirectory(zooModel);
+    RunDirectory run = new RunDirectory(directory, summary(zooModel, dataSet, options, chosen));
+    output.printf("training %s (%s) on %s: %d training, %d validation, %d test examples%n", zooModel.name(),
+        zooModel.description(), dataSet.spec(), dataSet.train().size(), dataSet.hasValidation() ? dataSet.validation().size() : 0,
+        dataSet.test().size());
+    output.printf("optimizer %s, learning rate %g (%s), batch %d, epochs %d, seed %d, backend %s%n", options.optimizer(),
+        options.learningRate(), options.schedule(), options.batchSize(), options.epochs(), options.seed(), chosen);
+    ProgressReporter reporter = new ProgressReporter(output, mode(), zooModel.isClassifier());
+    Trainer trainer = new Trainer(zooModel, dataSet, options, chosen, run, reporter);
+    if (resume != null) {
+      trainer.resume(checkpointFile());
     }
-    out.flush();
+    Trainer.Result result = trainer.train();
+    report(output, zooModel, dataSet, options, chosen, run, result);
     return 0;
   }
 
-  private static String format(Map<String, Double> metrics) {
-    StringBuilder text = new StringBuilder();
-    metrics.forEach((name, value) -> text.append(text.length() == 0 ? "" : "  ").append(name.replace('_', ' '))
-        .append(' ').append(String.format("%.4f", value)));
-    return text.toString();
+  private void report(PrintWriter output, ZooModel zooModel, Data dataSet, TrainingOptions options, Backend chosen,
+      RunDirectory run, Trainer.Result result) {
+    Trainer.Epoch last = result.last();
+    String score = zooModel.isClassifier() ? "test_accuracy" : "test_mse";
+    Map<String, Double> reference = zooModel.referenceMetrics(dataSet);
+    if (result.stoppedEarly()) {
+      output.printf("stopped early after epoch %d: no better validation loss for %d epochs%n", last.epoch(), options.patience());
+    }
+    if (result.step() != null) {
+      output.printf("compiled step: %d kernels, arena of intermediates %d bytes%n",
+          result.step().program().kernels().size(), result.step().program().arenaBytes());
+    }
+    output.printf("done in %.1f s (compiling %.2f s): final loss %.6f, %s %.4f%s; best epoch %d%n", result.seconds(),
+        result.compileSeconds(), last.trainLoss(), score.replace('_', ' '), last.testScore(),
+        reference.isEmpty() ? "" : ", " + reference, result.bestEpoch());
+    output.printf("run directory: %s%n", run.path());
+    if (json) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("model", zooModel.name());
+      summary.put("data", dataSet.spec());
+      summary.put("backend", chosen.toString());
+      summary.put("optimizer", options.optimizer());
+      summary.put("epochs", last.epoch());
+      summary.put("final_loss", last.trainLoss());
+      summary.put(score, last.testScore());
+      summary.put("validation_loss", last.validationLoss());
+      summary.putAll(reference);
+      summary.put("best_epoch", result.bestEpoch());
+      summary.put("stopped_early", result.stoppedEarly());
+      summary.put("seconds", result.seconds());
+      summary.put("compile_seconds", result.compileSeconds());
+      summary.put("arena_bytes", result.step() == null ? 0 : result.step().program().arenaBytes());
+      summary.put("run_directory", run.path().toString());
+      output.println(Json.object(summary));
+    }
+    output.flush();
   }
 
-  private static <T> T or(T value, T fallback) {
-    return value != null ? value : fallback;
+  private TrainingOptions options(ZooModel zooModel, TrainingOptions saved) {
+    ZooModel.Hyperparameters d = zooModel.defaults();
+    String chosenOptimizer = setting("--optimizer", optimizer, saved == null ? d.optimizer() : saved.optimizer());
+    double defaultDecay = chosenOptimizer.equals("adamw") ? 0.01 : 0;
+    return parse(() -> new TrainingOptions(
+        epochs != null ? epochs : saved != null ? saved.epochs() : d.epochs(),
+        setting("--batch", batch, saved == null ? d.batchSize() : saved.batchSize()),
+        chosenOptimizer,
+        setting("--lr", learningRate, saved == null ? d.learningRate() : saved.learningRate()),
+        setting("--momentum", momentum, saved == null ? d.momentum() : saved.momentum()),
+        setting("--weight-decay", weightDecay, saved == null ? defaultDecay : saved.weightDecay()),
+        setting("--clip-norm", clipNorm, saved == null ? 0.0 : saved.clipNorm()),
+        setting("--schedule", schedule, saved == null ? "constant" : saved.schedule()),
+        setting("--warmup", warmup, saved == null ? 0 : saved.warmup()),
+        setting("--seed", seed, saved == null ? 1L : saved.seed()),
+        setting("--drop-last", dropLast, saved != null && saved.dropLast()),
+        patience != null ? patience : saved != null ? saved.patience() : 0));
+  }
+
+  /**
+   * {@code given} if the flag was given, else {@code fallback}; when resuming, a given value that differs
+   * from the checkpoint's ({@code fallback}) would not continue its trajectory, so it is an error.
+   */
+  private <T> T setting(String flag, T given, T fallback) {
+    if (given == null) {
+      return fallback;
+    }
+    if (resume != null && !Objects.equals(given, fallback)) {
+      throw new ParameterException(spec.commandLine(), String.format(
+          "the checkpoint was trained with %s %s; resuming with %s would not continue its run", flag, fallback, given));
+    }
+    return given;
+  }
+
+  private Path checkpointFile() {
+    return Files.isDirectory(resume) ? resume.resolve(RunDirectory.CHECKPOINT) : resume;
+  }
+
+  private static Path defaultDirectory(ZooModel zooModel) {
+    return Path.of("runs", zooModel.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+  }
+
+  private Map<String, Object> summary(ZooModel zooModel, Data dataSet, TrainingOptions options, Backend chosen) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("model", zooModel.name());
+    summary.putAll(zooModel.settings());
+    summary.put("data", dataSet.spec());
+    summary.put("backend", chosen.toString());
+    summary.putAll(options.metadata());
+    return summary;
+  }
+
+  private ProgressReporter.Mode mode() {
+    return switch (progress) {
+      case "auto" -> ProgressReporter.Mode.detect();
+      case "bar" -> ProgressReporter.Mode.BAR;
+      case "log" -> ProgressReporter.Mode.LOG;
+      case "none" -> ProgressReporter.Mode.QUIET;
+      default -> throw new ParameterException(spec.commandLine(), "unknown progress mode '" + progress + "'; choose auto, bar, log or none");
+    };
+  }
+
+  private <T> T parse(java.util.function.Supplier<T> value) {
+    try {
+      return value.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.bytegrad.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bytegrad.cli.zoo.DataSources;
 import dev.bytegrad.cli.zoo.Functions;
 import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
@@ -27,7 +28,7 @@ class GoldenCodeTest {
   @ValueSource(strings = {"softmax", "mlp"})
   void trainingStep_matchesTheGoldenSource(String name) throws IOException {
     ZooModel model = Zoo.get(name);
-    Functions step = Functions.trainingStep(model, model.defaults().batchSize(), model.defaults().momentum());
+    Functions step = Functions.trainingStep(model, DataSources.load("digits", 0, 1).dims(), model.defaults().batchSize());
     String source = JavaEmitter.emit(Lowering.lower(name + "_step", GraphCompiler.simplify(step.step())));
     Path file = GOLDEN.resolve(name + "_step.java.txt");
     if (Boolean.getBoolean("bytegrad.updateGolden")) {

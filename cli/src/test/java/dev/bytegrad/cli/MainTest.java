@@ -8,14 +8,22 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
-  private record Run(int status, String out, String err) {
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path runs;
+
+  /** A fresh run directory under the test's temporary folder. */
+  static String out(String name) {
+    return runs.resolve(name).toString();
+  }
+
+  record Run(int status, String out, String err) {
     String lastLine() {
       String[] lines = out.strip().split("\n");
       return lines[lines.length - 1];
     }
   }
 
-  private static Run run(String... args) {
+  static Run run(String... args) {
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,25 +41,25 @@ class MainTest {
 
   @Test
   void train_withJson_endsWithAOneLineSummary() {
-    Run run = run("train", "--model", "softmax", "--epochs", "3", "--json");
+    Run run = run("train", "--model", "softmax", "--epochs", "3", "--json", "--out", out("json"));
     assertThat(run.status()).isZero();
     assertThat(run.out()).contains("epoch 1/3").contains("epoch 3/3");
-    assertThat(run.lastLine()).startsWith("{\"model\":\"softmax\",\"backend\":\"asm\",\"epochs\":3,\"final_loss\":")
+    assertThat(run.lastLine()).startsWith("{\"model\":\"softmax\",\"data\":\"digits\",\"backend\":\"asm\",\"optimizer\":\"momentum\",\"epochs\":3,\"final_loss\":")
         .contains("\"test_accuracy\":0.9").endsWith("}");
   }
 
   @Test
   void train_linreg_reportsTheClosedFormBesideTheTrainedModel() {
-    Run run = run("train", "--model", "linreg", "--epochs", "2", "--json");
+    Run run = run("train", "--model", "linreg", "--epochs", "2", "--json", "--out", out("linreg"));
     assertThat(run.status()).isZero();
     assertThat(run.lastLine()).contains("\"test_mse\":").contains("\"closed_form_test_mse\":");
   }
 
   @Test
   void train_runsOnEveryBackend_toTheSameResult() {
-    String asm = run("train", "--model", "softmax", "--epochs", "2", "--backend", "asm", "--json").lastLine();
-    String javapoet = run("train", "--model", "softmax", "--epochs", "2", "--backend", "javapoet", "--json").lastLine();
-    String interpreter = run("train", "--model", "softmax", "--epochs", "2", "--backend", "interpreter", "--json").lastLine();
+    String asm = run("train", "--model", "softmax", "--epochs", "2", "--backend", "asm", "--json", "--out", out("asm")).lastLine();
+    String javapoet = run("train", "--model", "softmax", "--epochs", "2", "--backend", "javapoet", "--json", "--out", out("javapoet")).lastLine();
+    String interpreter = run("train", "--model", "softmax", "--epochs", "2", "--backend", "interpreter", "--json", "--out", out("interpreter")).lastLine();
     assertThat(javapoet).contains("\"backend\":\"javapoet\"");
     assertThat(accuracy(asm)).isEqualTo(accuracy(javapoet)).isEqualTo(accuracy(interpreter));
   }
@@ -99,7 +107,7 @@ class MainTest {
 
   @Test
   void divergingTraining_stopsWithAnErrorThatSaysWhen() {
-    Run run = run("train", "--model", "linreg", "--lr", "10", "--momentum", "0.99", "--epochs", "50");
+    Run run = run("train", "--model", "linreg", "--lr", "10", "--momentum", "0.99", "--epochs", "50", "--out", out("diverging"));
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("the training loss became").contains("try a smaller learning rate");
   }

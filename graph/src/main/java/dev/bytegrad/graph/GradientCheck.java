@@ -69,10 +69,19 @@ public final class GradientCheck {
   public static Report check(Node loss, List<Node> wrt, Map<Node, Tensor> feeds,
       double step, int maxPerTensor, long seed) {
     List<Node> gradients = Autodiff.grad(loss, wrt);
-    Map<Node, Tensor> feeds64 = new HashMap<>();
-    feeds.forEach((node, tensor) -> feeds64.put(node, tensor.dtype().isFloating() ? tensor.to(DType.F64) : tensor));
+    List<Tensor> analytic = Interpreter.float64().evaluate(gradients, float64(feeds));
+    return compare(loss, wrt, feeds, analytic, step, maxPerTensor, seed);
+  }
+
+  /**
+   * Compares gradients computed elsewhere ({@code analytic}, one tensor per node of {@code wrt}, such as
+   * a compiled function's outputs) with central differences of {@code loss} evaluated in f64, for at
+   * most {@code maxPerTensor} elements of each tensor.
+   */
+  public static Report compare(Node loss, List<Node> wrt, Map<Node, Tensor> feeds, List<Tensor> analytic,
+      double step, int maxPerTensor, long seed) {
+    Map<Node, Tensor> feeds64 = float64(feeds);
     Interpreter interpreter = Interpreter.float64();
-    List<Tensor> analytic = interpreter.evaluate(gradients, feeds64);
     Element worst = null;
     int checked = 0;
     for (int t = 0; t < wrt.size(); t++) {
@@ -98,6 +107,12 @@ public final class GradientCheck {
       }
     }
     return new Report(worst, checked);
+  }
+
+  private static Map<Node, Tensor> float64(Map<Node, Tensor> feeds) {
+    Map<Node, Tensor> feeds64 = new HashMap<>();
+    feeds.forEach((node, tensor) -> feeds64.put(node, tensor.dtype().isFloating() ? tensor.to(DType.F64) : tensor));
+    return feeds64;
   }
 
   private static int[] elements(int size, int max, long seed) {

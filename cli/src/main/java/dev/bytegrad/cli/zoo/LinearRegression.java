@@ -6,11 +6,9 @@ import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.nn.Layers;
 import dev.bytegrad.graph.nn.Losses;
 import dev.bytegrad.runtime.Tensor;
-import dev.bytegrad.runtime.data.Dataset;
-import dev.bytegrad.runtime.data.Standardizer;
 import java.util.Map;
 
-/** Linear regression on the diabetes data (standardized features), MSE loss. */
+/** Linear regression (the diabetes data by default, standardized features), MSE loss. */
 final class LinearRegression implements ZooModel {
   @Override
   public String name() {
@@ -19,7 +17,7 @@ final class LinearRegression implements ZooModel {
 
   @Override
   public String description() {
-    return "linear regression on the diabetes data, compared with the closed-form least-squares fit";
+    return "linear regression, compared with the closed-form least-squares fit";
   }
 
   @Override
@@ -28,17 +26,8 @@ final class LinearRegression implements ZooModel {
   }
 
   @Override
-  public Dataset.Split data(long seed) {
-    Dataset.Split split = BuiltinData.diabetes().split(0.2, seed);
-    Standardizer standardizer = Standardizer.fit(split.train().features());
-    return new Dataset.Split(
-        new Dataset(standardizer.apply(split.train().features()), split.train().targets()),
-        new Dataset(standardizer.apply(split.test().features()), split.test().targets()));
-  }
-
-  @Override
-  public Network build(Graph graph, int batchSize) {
-    Node x = graph.input("x", batchSize, 10);
+  public Network build(Graph graph, int batchSize, Data.Dims dims) {
+    Node x = graph.input("x", batchSize, dims.features());
     Node y = graph.input("y", batchSize);
     Node prediction = Layers.dense(x, "linear", 1, Init.zeros()).reshape(batchSize);
     return new Network(x, y, prediction, Losses.mse(prediction, y));
@@ -46,11 +35,11 @@ final class LinearRegression implements ZooModel {
 
   @Override
   public Hyperparameters defaults() {
-    return new Hyperparameters(200, 32, 0.002, 0.9);
+    return new Hyperparameters(200, 32, "momentum", 0.002, 0.9);
   }
 
   @Override
-  public Map<String, Double> referenceMetrics(Dataset.Split split) {
+  public Map<String, Double> referenceMetrics(Data split) {
     double[] weights = LeastSquares.fit(rows(split.train().features()), split.train().targets().toDoubleArray());
     double[][] test = rows(split.test().features());
     double[] targets = split.test().targets().toDoubleArray();

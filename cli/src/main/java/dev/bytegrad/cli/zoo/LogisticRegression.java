@@ -6,9 +6,8 @@ import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.nn.Layers;
 import dev.bytegrad.graph.nn.Losses;
 import dev.bytegrad.runtime.DType;
-import dev.bytegrad.runtime.data.Dataset;
 
-/** Binary logistic regression: digit 0 against digit 1, binary cross-entropy from logits. */
+/** Binary logistic regression: class 0 against class 1 (digits 0 and 1 by default), binary cross-entropy from logits. */
 final class LogisticRegression implements ZooModel {
   @Override
   public String name() {
@@ -17,7 +16,7 @@ final class LogisticRegression implements ZooModel {
 
   @Override
   public String description() {
-    return "logistic regression telling handwritten 0s from 1s";
+    return "logistic regression telling class 0 from class 1";
   }
 
   @Override
@@ -26,13 +25,13 @@ final class LogisticRegression implements ZooModel {
   }
 
   @Override
-  public Dataset.Split data(long seed) {
-    return Digits.split(BuiltinData.digits().filterLabels(label -> label <= 1), seed);
+  public Data prepare(Data data) {
+    return ZooModel.super.prepare(data).binary();
   }
 
   @Override
-  public Network build(Graph graph, int batchSize) {
-    Node x = graph.input("x", batchSize, 64);
+  public Network build(Graph graph, int batchSize, Data.Dims dims) {
+    Node x = graph.input("x", batchSize, dims.features());
     Node y = graph.input("y", DType.I32, batchSize);
     Node logit = Layers.dense(x, "linear", 1, Init.zeros()).reshape(batchSize);
     return new Network(x, y, logit, Losses.binaryCrossEntropy(logit, y.cast(DType.F32)));
@@ -40,6 +39,6 @@ final class LogisticRegression implements ZooModel {
 
   @Override
   public Hyperparameters defaults() {
-    return new Hyperparameters(20, 32, 0.1, 0.9);
+    return new Hyperparameters(20, 32, "momentum", 0.1, 0.9);
   }
 }

@@ -7,8 +7,13 @@ import dev.bytegrad.graph.nn.Layers;
 import dev.bytegrad.graph.nn.Losses;
 import dev.bytegrad.runtime.DType;
 
-/** Softmax (multinomial logistic) regression on all ten digits, cross-entropy from logits. */
-final class SoftmaxRegression extends DigitsClassifier {
+/** Softmax (multinomial logistic) regression over all classes, cross-entropy from logits. */
+final class SoftmaxRegression implements ZooModel {
+  @Override
+  public boolean isClassifier() {
+    return true;
+  }
+
   @Override
   public String name() {
     return "softmax";
@@ -16,19 +21,19 @@ final class SoftmaxRegression extends DigitsClassifier {
 
   @Override
   public String description() {
-    return "softmax regression on the 8x8 handwritten digits";
+    return "softmax (multinomial logistic) regression";
   }
 
   @Override
-  public Network build(Graph graph, int batchSize) {
-    Node x = graph.input("x", batchSize, 64);
+  public Network build(Graph graph, int batchSize, Data.Dims dims) {
+    Node x = graph.input("x", batchSize, dims.features());
     Node y = graph.input("y", DType.I32, batchSize);
-    Node logits = Layers.dense(x, "linear", 10, Init.zeros());
+    Node logits = Layers.dense(x, "linear", dims.classes(), Init.zeros());
     return new Network(x, y, logits, Losses.crossEntropy(logits, y));
   }
 
   @Override
   public Hyperparameters defaults() {
-    return new Hyperparameters(30, 32, 0.1, 0.9);
+    return new Hyperparameters(30, 32, "momentum", 0.1, 0.9);
   }
 }

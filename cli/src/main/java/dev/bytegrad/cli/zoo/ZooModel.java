@@ -2,19 +2,19 @@ package dev.bytegrad.cli.zoo;
 
 import dev.bytegrad.graph.Graph;
 import dev.bytegrad.graph.Node;
-import dev.bytegrad.runtime.data.Dataset;
 import java.util.Map;
 
 /**
- * A model of the zoo: its data, its graph as a function of the batch size (shapes are static, so a
- * smaller last batch is another graph over the same named parameters), and its default hyperparameters.
+ * A model of the zoo: its graph as a function of the batch size and the data's dimensions (shapes are
+ * static, so a smaller last batch is another graph over the same named parameters), the data it trains
+ * on by default, and its default hyperparameters.
  */
 public interface ZooModel {
   /** The graph of one batch: where features and targets are fed, the model's output, and the loss. */
   record Network(Node features, Node targets, Node output, Node loss) {}
 
-  /** Training defaults that reach the model's bar on its data. */
-  record Hyperparameters(int epochs, int batchSize, double learningRate, double momentum) {}
+  /** Training defaults that reach the model's bar on its default data. */
+  record Hyperparameters(int epochs, int batchSize, String optimizer, double learningRate, double momentum) {}
 
   /** The name on the command line: {@code linreg}, {@code mlp}. */
   String name();
@@ -22,19 +22,35 @@ public interface ZooModel {
   /** One line for {@code --help}. */
   String description();
 
-  /** Whether the model is scored by accuracy (classifiers) or by mean squared error. */
+  /** Whether the model classifies (scored by accuracy) rather than regresses (scored by mean squared error). */
   boolean isClassifier();
 
-  /** The training and test sets, ready to feed: loaded, split with {@code seed}, normalized. */
-  Dataset.Split data(long seed);
+  /** The {@code --data} it trains on when none is named. */
+  default String defaultData() {
+    return isClassifier() ? "digits" : "diabetes";
+  }
 
-  /** Declares the model for batches of {@code batchSize} examples in {@code graph}. */
-  Network build(Graph graph, int batchSize);
+  /** The data as this model trains on it; fails, saying why, when the model cannot use them. */
+  default Data prepare(Data data) {
+    if (isClassifier() != data.classes() > 0) {
+      throw new IllegalArgumentException(String.format("%s is a %s model but %s is a %s data set", name(),
+          isClassifier() ? "classification" : "regression", data.spec(), data.classes() > 0 ? "classification" : "regression"));
+    }
+    return data;
+  }
+
+  /** Declares the model for batches of {@code batchSize} examples of data shaped {@code dims} in {@code graph}. */
+  Network build(Graph graph, int batchSize, Data.Dims dims);
 
   Hyperparameters defaults();
 
-  /** Metrics of a reference solution on the same split (the closed form of linear regression), if any. */
-  default Map<String, Double> referenceMetrics(Dataset.Split split) {
+  /** The model's own settings beyond its name ({@code hidden} for the MLP), as checkpoint metadata. */
+  default Map<String, String> settings() {
+    return Map.of();
+  }
+
+  /** Metrics of a reference solution on the same data (the closed form of linear regression), if any. */
+  default Map<String, Double> referenceMetrics(Data data) {
     return Map.of();
   }
 }

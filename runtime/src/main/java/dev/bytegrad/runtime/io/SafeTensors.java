@@ -83,6 +83,8 @@ public final class SafeTensors {
     Path directory = file.toAbsolutePath().getParent();
     Files.createDirectories(directory);
     Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", ".tmp");
+    // temporary files start private (0600); a checkpoint is as readable as any file the user writes
+    temporary.toFile().setReadable(true, false);
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).flip();
@@ -162,6 +164,14 @@ public final class SafeTensors {
    * a bad file leaves the targets as they were. Returns the metadata.
    */
   public static Map<String, String> load(Path file, Map<String, Tensor> targets) throws IOException {
+    return load(file, targets, false);
+  }
+
+  /**
+   * As {@link #load(Path, Map)}, but when {@code allowUnused} the file may hold more tensors than the
+   * targets (an inference model reading a training checkpoint that also holds optimizer state).
+   */
+  public static Map<String, String> load(Path file, Map<String, Tensor> targets, boolean allowUnused) throws IOException {
     try (FileChannel channel = open(file)) {
       Header header = header(channel, file);
       List<String> problems = new ArrayList<>();
@@ -175,14 +185,16 @@ public final class SafeTensors {
               entry.name(), entry.dtype(), entry.shape(), tensor.dtype(), tensor.shape()));
         }
       }
-      header.entries().keySet().stream().filter(name -> !targets.containsKey(name))
-          .forEach(name -> problems.add("unexpected " + name));
+      if (!allowUnused) {
+        header.entries().keySet().stream().filter(name -> !targets.containsKey(name))
+            .forEach(name -> problems.add("unexpected " + name));
+      }
       if (!problems.isEmpty()) {
         throw new CheckpointException(file + " does not fit the model: " + String.join("; ", problems));
       }
       ByteBuffer data = data(channel, header, file);
-      for (Entry entry : header.entries().values()) {
-        decode(data, entry, targets.get(entry.name()));
+      for (Map.Entry<String, Tensor> target : targets.entrySet()) {
+        decode(data, header.entries().get(target.getKey()), target.getValue());
       }
       return header.metadata();
     }

@@ -1,0 +1,110 @@
+package dev.bytegrad.cli;
+
+import dev.bytegrad.cli.train.Checkpoint;
+import dev.bytegrad.cli.train.RunDirectory;
+import dev.bytegrad.cli.zoo.Data;
+import dev.bytegrad.cli.zoo.Functions;
+import dev.bytegrad.cli.zoo.Metrics;
+import dev.bytegrad.cli.zoo.ZooModel;
+import dev.bytegrad.codegen.Backend;
+import dev.bytegrad.codegen.Compiled;
+import dev.bytegrad.codegen.GraphCompiler;
+import dev.bytegrad.graph.Parameters;
+import dev.bytegrad.graph.op.Parameter;
+import dev.bytegrad.runtime.Shape;
+import dev.bytegrad.runtime.Tensor;
+import dev.bytegrad.runtime.data.Dataset;
+import dev.bytegrad.runtime.io.SafeTensors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bytegrad eval --checkpoint PATH}: scores a trained model's checkpoint on a data set's test set. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Scores a checkpoint on the test set of the data it was trained on, or of another data set of the same shape.")
+final class EvalCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "PATH",
+      description = "a checkpoint file, or a run directory (its best checkpoint if it has one, else its last)")
+  private Path checkpoint;
+
+  @Option(names = "--data", paramLabel = "NAME", description = "digits, diabetes, fashion-mnist or idx:DIR (default: the checkpoint's)")
+  private String data;
+
+  @Option(names = "--backend", paramLabel = "NAME", defaultValue = "asm", description = "asm (the default), javapoet or interpreter")
+  private String backend;
+
+  @Option(names = "--json", description = "end the output with a one-line JSON summary")
+  private boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    Path file = file();
+    Map<String, String> metadata = SafeTensors.header(file).metadata();
+    Checkpoint.Identity identity = Checkpoint.identity(metadata);
+    ZooModel model = ModelOption.resolve(spec, identity.model(), identity.hidden());
+    long seed = Long.parseLong(metadata.getOrDefault("seed", "1"));
+    Data dataSet = ModelOption.data(spec, model, data != null ? data : identity.data(), identity.validation(), seed);
+    if (!dataSet.dims().equals(new Data.Dims(identity.features(), identity.classes()))) {
+      throw new ParameterException(spec.commandLine(), String.format("the checkpoint's model takes %d features and %d classes, but %s has %d and %d",
+          identity.features(), identity.classes(), dataSet.spec(), dataSet.dims().features(), dataSet.dims().classes()));
+    }
+    Backend chosen;
+    try {
+      chosen = Backend.parse(backend);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    Dataset test = dataSet.test();
+    Functions functions = Functions.evaluation(model, dataSet.dims(), test.size());
+    Parameters parameters = Parameters.initialize(functions.graph(), seed);
+    SafeTensors.load(file, parameters.asMap(), true);
+    Compiled compiled = GraphCompiler.compile(model.name() + "_evaluation", functions.step(), chosen);
+    Tensor[] bound = functions.parameters().stream().map(p -> parameters.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
+    Tensor loss = Tensor.zeros(functions.network().loss().dtype(), Shape.scalar());
+    Tensor output = Tensor.zeros(functions.network().output().dtype(), functions.network().output().shape());
+    compiled.instantiate(bound).run(new Tensor[] {test.features(), test.targets()}, new Tensor[] {loss, output});
+    String score = model.isClassifier() ? "test_accuracy" : "test_mse";
+    double value = model.isClassifier() ? Metrics.accuracy(output, test.targets()) : Metrics.meanSquaredError(output, test.targets());
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("%s after epoch %s, on %s (%d test examples): test loss %.6f, %s %.4f%n", model.name(),
+        lastEpoch(metadata), dataSet.spec(), test.size(),
+        loss.getDouble(0), score.replace('_', ' '), value);
+    if (json) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("checkpoint", file.toString());
+      summary.put("model", model.name());
+      summary.put("data", dataSet.spec());
+      summary.put("test_loss", loss.getDouble(0));
+      summary.put(score, value);
+      out.println(Json.object(summary));
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String lastEpoch(Map<String, String> metadata) {
+    String history = metadata.getOrDefault("history", "");
+    String[] epochs = history.split(";");
+    return epochs.length == 0 || epochs[epochs.length - 1].isEmpty() ? "?" : epochs[epochs.length - 1].split(",")[0];
+  }
+
+  private Path file() {
+    if (!Files.isDirectory(checkpoint)) {
+      return checkpoint;
+    }
+    Path best = checkpoint.resolve(RunDirectory.BEST);
+    return Files.exists(best) ? best : checkpoint.resolve(RunDirectory.CHECKPOINT);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.bytegrad.cli.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The learning curves of a run, drawn with XChart into PNG files (headless: no display needed). */
+final class Plots {
+  private Plots() {}
+
+  /** Writes {@code loss.png} and {@code accuracy.png} (classifiers) or {@code mse.png} (regression) into {@code directory}. */
+  static void curves(Path directory, List<Trainer.Epoch> history, boolean classifier) {
+    System.setProperty("java.awt.headless", "true");
+    XYChart loss = chart("Loss", "loss");
+    add(loss, "training", history, Trainer.Epoch::trainLoss);
+    add(loss, "validation", history, Trainer.Epoch::validationLoss);
+    add(loss, "test", history, Trainer.Epoch::testLoss);
+    write(loss, directory.resolve("loss.png"));
+    String score = classifier ? "accuracy" : "mse";
+    XYChart scores = chart(classifier ? "Accuracy" : "Mean squared error", score);
+    add(scores, "training", history, Trainer.Epoch::trainScore);
+    add(scores, "validation", history, Trainer.Epoch::validationScore);
+    add(scores, "test", history, Trainer.Epoch::testScore);
+    write(scores, directory.resolve(score + ".png"));
+  }
+
+  private static XYChart chart(String title, String yAxis) {
+    XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch").yAxisTitle(yAxis).build();
+    chart.getStyler().setMarkerSize(5);
+    return chart;
+  }
+
+  /** Adds the finite values of {@code measure} as a series; a measure never taken (NaN throughout) is left out. */
+  private static void add(XYChart chart, String name, List<Trainer.Epoch> history, ToDoubleFunction<Trainer.Epoch> measure) {
+    List<Trainer.Epoch> measured = history.stream().filter(e -> Double.isFinite(measure.applyAsDouble(e))).toList();
+    if (measured.isEmpty()) {
+      return;
+    }
+    double[] x = measured.stream().mapToDouble(Trainer.Epoch::epoch).toArray();
+    double[] y = measured.stream().mapToDouble(measure).toArray();
+    chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+  }
+
+  private static void write(XYChart chart, Path file) {
+    try {
+      Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".png");
+      BitmapEncoder.saveBitmap(chart, temporary.toString(), BitmapEncoder.BitmapFormat.PNG);
+      temporary.toFile().setReadable(true, false);
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the plot " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
