@@ -41,18 +41,22 @@ public final class DataSources {
     } else if (spec.equals("diabetes")) {
       data = diabetes(seed);
     } else if (spec.equals("fashion-mnist")) {
-      Path directory = Path.of(FASHION_MNIST);
-      if (!Files.isDirectory(directory)) {
-        throw new IllegalArgumentException("Fashion-MNIST is not installed: " + FASHION_MNIST + " does not exist. "
-            + "Install it with 'apt-get install dataset-fashion-mnist', or download the four IDX files and use --data idx:DIR");
-      }
-      data = idx("fashion-mnist", directory);
+      data = fashionMnist(Path.of(FASHION_MNIST));
     } else if (spec.startsWith("idx:")) {
       data = idx(spec, Path.of(spec.substring(4)));
     } else {
       throw new IllegalArgumentException("unknown data set '" + spec + "'; choose one of " + String.join(", ", NAMES));
     }
     return validation == 0 ? data : holdOut(data, validation, seed);
+  }
+
+  /** Fashion-MNIST from {@code directory}; when it is missing, the error says how to install it. */
+  static Data fashionMnist(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      throw new IllegalArgumentException("Fashion-MNIST is not installed: " + directory + " does not exist. "
+          + "Install it with 'apt-get install dataset-fashion-mnist', or download the four IDX files and use --data idx:DIR");
+    }
+    return idx("fashion-mnist", directory);
   }
 
   private static Data holdOut(Data data, double fraction, long seed) {
