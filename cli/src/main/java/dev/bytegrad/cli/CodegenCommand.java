@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,17 +32,11 @@ final class CodegenCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "NAME", description = "linreg, logreg, softmax or mlp")
-  private String model;
+  @Mixin
+  private ModelMixin modelOptions;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "where to write the sources (package folders are created)")
   private Path out;
-
-  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64)")
-  private Integer hidden;
-
-  @Option(names = "--data", paramLabel = "NAME", description = "the data whose shape the model takes (default: the model's)")
-  private String data;
 
   @Option(names = {"--batch", "--batch-size"}, paramLabel = "N", description = "examples per call (default: the model's)")
   private Integer batchSize;
@@ -51,13 +46,13 @@ final class CodegenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ZooModel zooModel = ModelOption.resolve(spec, model, hidden);
+    ZooModel zooModel = modelOptions.model(spec);
     int batch = batchSize != null ? batchSize : zooModel.defaults().batchSize();
     if (batch < 1) {
       throw new ParameterException(spec.commandLine(), "batch size must be at least 1, got " + batch);
     }
     PrintWriter output = spec.commandLine().getOut();
-    Data.Dims dims = ModelOption.data(spec, zooModel, data, 0, 1).dims();
+    Data.Dims dims = modelOptions.data(spec, zooModel, 1).dims();
     Functions step = Functions.trainingStep(zooModel, dims, batch);
     Functions inference = Functions.inference(zooModel, dims, batch);
     for (var function : java.util.List.of(

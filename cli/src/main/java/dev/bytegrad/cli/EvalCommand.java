@@ -60,12 +60,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), String.format("the checkpoint's model takes %d features and %d classes, but %s has %d and %d",
           identity.features(), identity.classes(), dataSet.spec(), dataSet.dims().features(), dataSet.dims().classes()));
     }
-    Backend chosen;
-    try {
-      chosen = Backend.parse(backend);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
+    Backend chosen = ModelOption.backend(spec, backend);
     Dataset test = dataSet.test();
     Functions functions = Functions.evaluation(model, dataSet.dims(), test.size());
     Parameters parameters = Parameters.initialize(functions.graph(), seed);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,14 +39,8 @@ final class GradcheckCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "NAME", description = "linreg, logreg, softmax or mlp")
-  private String model;
-
-  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64)")
-  private Integer hidden;
-
-  @Option(names = "--data", paramLabel = "NAME", description = "digits, diabetes, fashion-mnist or idx:DIR (default: the model's)")
-  private String data;
+  @Mixin
+  private ModelMixin modelOptions;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "training examples in the checked loss (default: ${DEFAULT-VALUE})")
   private int batch;
@@ -68,17 +63,12 @@ final class GradcheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ZooModel zooModel = ModelOption.resolve(spec, model, hidden);
+    ZooModel zooModel = modelOptions.model(spec);
     if (batch < 1 || elements < 1) {
       throw new ParameterException(spec.commandLine(), "--batch and --elements must be at least 1");
     }
-    Backend chosen;
-    try {
-      chosen = Backend.parse(backend);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    }
-    Data dataSet = ModelOption.data(spec, zooModel, data, 0, seed);
+    Backend chosen = ModelOption.backend(spec, backend);
+    Data dataSet = modelOptions.data(spec, zooModel, seed);
     Dataset examples = dataSet.train().select(IntStream.range(0, Math.min(batch, dataSet.train().size())).toArray());
     Functions functions = Functions.lossAndGradient(zooModel, dataSet.dims(), examples.size());
     Parameters parameters = Parameters.initialize(functions.graph(), seed);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,24 +28,18 @@ final class InspectCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "NAME", description = "linreg, logreg, softmax or mlp")
-  private String model;
-
-  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64)")
-  private Integer hidden;
-
-  @Option(names = "--data", paramLabel = "NAME", description = "the data whose shape the model takes (default: the model's)")
-  private String data;
+  @Mixin
+  private ModelMixin modelOptions;
 
   @Option(names = {"--batch", "--batch-size"}, paramLabel = "N", description = "examples per batch (default: the model's)")
   private Integer batchSize;
 
   @Override
   public Integer call() {
-    ZooModel zooModel = ModelOption.resolve(spec, model, hidden);
+    ZooModel zooModel = modelOptions.model(spec);
     Graph graph = new Graph();
     ZooModel.Network network = zooModel.build(graph, batchSize != null ? batchSize : zooModel.defaults().batchSize(),
-        ModelOption.data(spec, zooModel, data, 0, 1).dims());
+        modelOptions.data(spec, zooModel, 1).dims());
     List<Node> derivative = new ArrayList<>(List.of(network.loss()));
     derivative.addAll(Autodiff.grad(network.loss(), graph.parameters()));
     Rewriter.Result simplified = Rewriter.simplify(derivative);

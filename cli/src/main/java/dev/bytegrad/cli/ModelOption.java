@@ -4,11 +4,12 @@ import dev.bytegrad.cli.zoo.Data;
 import dev.bytegrad.cli.zoo.DataSources;
 import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
+import dev.bytegrad.codegen.Backend;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Resolving {@code --model}, {@code --hidden} and {@code --data} the same way in every command: an
+ * Resolving {@code --model}, {@code --hidden}, {@code --data} and {@code --backend} the same way in every command: an
  * unknown name is a usage error listing the known ones; a data set that cannot be loaded is a failure
  * that says why.
  */
@@ -22,6 +23,15 @@ final class ModelOption {
   static ZooModel resolve(CommandSpec spec, String name, Integer hidden) {
     try {
       return Zoo.get(name, hidden);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** {@code --backend NAME}; an unknown name is a usage error listing the known ones. */
+  static Backend backend(CommandSpec spec, String name) {
+    try {
+      return Backend.parse(name);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

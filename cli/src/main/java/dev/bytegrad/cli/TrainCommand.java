@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingOptions options = options(zooModel, saved == null ? null : TrainingOptions.fromMetadata(saved));
     Data dataSet = ModelOption.data(spec, zooModel, setting("--data", data, identity == null ? null : identity.data()),
         setting("--validation", validation, identity == null ? 0.1 : identity.validation()), options.seed());
-    Backend chosen = parse(() -> Backend.parse(backend));
+    Backend chosen = ModelOption.backend(spec, backend);
     PrintWriter output = spec.commandLine().getOut();
     Path directory = out != null ? out : resume != null ? checkpointFile().toAbsolutePath().getParent() : defaultDirectory(zooModel);
     RunDirectory run = new RunDirectory(directory, summary(zooModel, dataSet, options, chosen));

@@ -1,7 +1,6 @@
 package dev.bytegrad.graph.train;
 
 import dev.bytegrad.graph.Node;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,15 +16,11 @@ public record Nesterov(double momentum) implements Optimizer {
 
   @Override
   public Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate) {
-    Map<Node, Node> updates = new LinkedHashMap<>();
-    for (int i = 0; i < parameters.size(); i++) {
-      Node w = parameters.get(i);
-      Node g = gradients.get(i);
+    return Optimizer.each(parameters, gradients, learningRate, (w, g, lr, updates) -> {
       Node velocity = Optimizer.state(w, "velocity");
       Node next = velocity.mul(momentum).add(g);
       updates.put(velocity, next);
-      updates.put(w, w.sub(g.add(next.mul(momentum)).mul(learningRate)));
-    }
-    return updates;
+      updates.put(w, w.sub(g.add(next.mul(momentum)).mul(lr)));
+    });
   }
 }

@@ -3,6 +3,7 @@ package dev.bytegrad.graph.train;
 import dev.bytegrad.graph.Init;
 import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.op.Parameter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,21 @@ import java.util.Map;
 public sealed interface Optimizer permits Sgd, Momentum, Nesterov, AdaGrad, RmsProp, Adam, AdamW {
   /** The next value of every parameter and state tensor, keyed by the node it replaces. */
   Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate);
+
+  /** An update rule applied to each parameter alone: puts its next value, and its state's, into {@code updates}. */
+  @FunctionalInterface
+  interface Rule {
+    void update(Node w, Node g, Node learningRate, Map<Node, Node> updates);
+  }
+
+  /** The updates of {@code rule} applied to every parameter with its gradient, in order. */
+  static Map<Node, Node> each(List<Node> parameters, List<Node> gradients, Node learningRate, Rule rule) {
+    Map<Node, Node> updates = new LinkedHashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      rule.update(parameters.get(i), gradients.get(i), learningRate, updates);
+    }
+    return updates;
+  }
 
   /**
    * The optimizer's state tensor for {@code parameter}, called {@code <parameter name>.<suffix>}:

@@ -1,7 +1,6 @@
 package dev.bytegrad.graph.train;
 
 import dev.bytegrad.graph.Node;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,15 +23,11 @@ public record RmsProp(double alpha, double epsilon) implements Optimizer {
 
   @Override
   public Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate) {
-    Map<Node, Node> updates = new LinkedHashMap<>();
-    for (int i = 0; i < parameters.size(); i++) {
-      Node w = parameters.get(i);
-      Node g = gradients.get(i);
+    return Optimizer.each(parameters, gradients, learningRate, (w, g, lr, updates) -> {
       Node meanSquare = Optimizer.state(w, "mean_square");
       Node next = meanSquare.mul(alpha).add(g.square().mul(1 - alpha));
       updates.put(meanSquare, next);
-      updates.put(w, w.sub(g.div(next.sqrt().add(epsilon)).mul(learningRate)));
-    }
-    return updates;
+      updates.put(w, w.sub(g.div(next.sqrt().add(epsilon)).mul(lr)));
+    });
   }
 }
