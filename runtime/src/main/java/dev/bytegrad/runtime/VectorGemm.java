@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed once per call into column panels {@code NR = 2} vectors wide, zero-padded, contiguous
  * along k. C is computed in register tiles of {@code MR = 6} rows by one panel: twelve vector
  * accumulators, each step along k loading two vectors of B and broadcasting six elements of A — the
- * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Edge tiles go through a
- * small scratch tile. f64 products use {@link ScalarGemm}.
+ * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Four leftover rows take a
+ * 4-row tile, fewer go a row at a time; edge columns go through a small scratch tile. Packing copies
+ * whole vectors when B is not transposed. f64 products use {@link ScalarGemm}.
  */
 final class VectorGemm implements GemmKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -46,6 +47,10 @@ final class VectorGemm implements GemmKernel {
         int targetStride = full ? ldc : NR;
         if (rows == MR) {
           tile6(a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+        } else if (rows >= 4) {
+          tile4(a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+          tileRows(rows - 4, a, aOffset + (i + 4) * strideI, strideI, strideP, k, packed, panel * NR * k, target,
+              targetOffset + 4 * targetStride, targetStride);
         } else {
           tileRows(rows, a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
         }
@@ -66,14 +71,34 @@ final class VectorGemm implements GemmKernel {
 
   /** op(B) as panels: {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n. */
   private static void pack(boolean transB, int n, int k, float[] b, int bOffset, int ldb, float[] packed) {
-    int panels = (n + NR - 1) / NR;
-    for (int panel = 0; panel < panels; panel++) {
-      int base = panel * NR * k;
+    int fullPanels = n / NR;
+    if (!transB) {
+      // row by row: each row of B is read once, contiguously, and lands as whole vectors in each panel
       for (int p = 0; p < k; p++) {
-        int row = base + p * NR;
+        int source = bOffset + p * ldb;
+        for (int panel = 0; panel < fullPanels; panel++) {
+          int target = panel * NR * k + p * NR;
+          FloatVector.fromArray(SPECIES, b, source + panel * NR).intoArray(packed, target);
+          FloatVector.fromArray(SPECIES, b, source + panel * NR + LANES).intoArray(packed, target + LANES);
+        }
+      }
+    } else {
+      for (int panel = 0; panel < fullPanels; panel++) {
+        int base = panel * NR * k;
         for (int jj = 0; jj < NR; jj++) {
-          int j = panel * NR + jj;
-          packed[row + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+          int source = bOffset + (panel * NR + jj) * ldb;
+          for (int p = 0; p < k; p++) {
+            packed[base + p * NR + jj] = b[source + p];
+          }
+        }
+      }
+    }
+    if (fullPanels * NR < n) {
+      int base = fullPanels * NR * k;
+      for (int p = 0; p < k; p++) {
+        for (int jj = 0; jj < NR; jj++) {
+          int j = fullPanels * NR + jj;
+          packed[base + p * NR + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
         }
       }
     }
@@ -130,6 +155,45 @@ final class VectorGemm implements GemmKernel {
     c41.intoArray(c, cOffset + 4 * ldc + LANES);
     c50.intoArray(c, cOffset + 5 * ldc);
     c51.intoArray(c, cOffset + 5 * ldc + LANES);
+  }
+
+  /** Four rows of C times one panel: the remainder of a row count such as 64 = 10 * 6 + 4, at near full speed. */
+  private static void tile4(float[] a, int aBase, int strideI, int strideP, int k,
+      float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    FloatVector c00 = FloatVector.zero(SPECIES);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    for (int p = 0; p < k; p++) {
+      int bp = panelBase + p * NR;
+      FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
+      int ap = aBase + p * strideP;
+      FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
+      c00 = b0.fma(a0, c00);
+      c01 = b1.fma(a0, c01);
+      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + strideI]);
+      c10 = b0.fma(a1, c10);
+      c11 = b1.fma(a1, c11);
+      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2 * strideI]);
+      c20 = b0.fma(a2, c20);
+      c21 = b1.fma(a2, c21);
+      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3 * strideI]);
+      c30 = b0.fma(a3, c30);
+      c31 = b1.fma(a3, c31);
+    }
+    c00.intoArray(c, cOffset);
+    c01.intoArray(c, cOffset + LANES);
+    c10.intoArray(c, cOffset + ldc);
+    c11.intoArray(c, cOffset + ldc + LANES);
+    c20.intoArray(c, cOffset + 2 * ldc);
+    c21.intoArray(c, cOffset + 2 * ldc + LANES);
+    c30.intoArray(c, cOffset + 3 * ldc);
+    c31.intoArray(c, cOffset + 3 * ldc + LANES);
   }
 
   /** Fewer than six rows of C times one panel, a row at a time. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GemmTest {
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
-        {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}};
+        {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31}};
     return Stream.of(new ScalarGemm(), new VectorGemm()).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName(), kernel, s[0], s[1], s[2])));
   }
