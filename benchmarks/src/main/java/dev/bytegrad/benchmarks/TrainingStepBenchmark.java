@@ -44,6 +44,10 @@ public class TrainingStepBenchmark {
   @Param({"vector"})
   public String gemm;
 
+  /** Threads a large matrix product runs on; results are the same for any count. */
+  @Param({"1"})
+  public int threads;
+
   private CompiledFunction step;
   private Tensor[] inputs;
   private Tensor[] outputs;
@@ -54,6 +58,7 @@ public class TrainingStepBenchmark {
     if (!dev.bytegrad.runtime.Gemm.implementation().equals(gemm)) {
       throw new IllegalStateException("asked for the " + gemm + " GEMM, have " + dev.bytegrad.runtime.Gemm.implementation());
     }
+    dev.bytegrad.runtime.Gemm.setThreads(threads);
     Workload.Built built = workload.build(1);
     inputs = workload.batch(2);
     outputs = new Tensor[] {Tensor.zeros(DType.F32, Shape.scalar())};

@@ -45,6 +45,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--backend", paramLabel = "NAME", defaultValue = "asm", description = "asm (the default), javapoet or interpreter")
   private String backend;
 
+  @Option(names = "--threads", paramLabel = "N", description = "threads for large matrix products (default: all cores)")
+  private Integer threads;
+
   @Option(names = "--json", description = "end the output with a one-line JSON summary")
   private boolean json;
 
@@ -61,6 +64,7 @@ final class EvalCommand implements Callable<Integer> {
           identity.features(), identity.classes(), dataSet.spec(), dataSet.dims().features(), dataSet.dims().classes()));
     }
     Backend chosen = ModelOption.backend(spec, backend);
+    ModelOption.threads(spec, threads);
     Dataset test = dataSet.test();
     Functions functions = Functions.evaluation(model, dataSet.dims(), test.size());
     Parameters parameters = Parameters.initialize(functions.graph(), seed);

@@ -5,6 +5,7 @@ import dev.bytegrad.cli.zoo.DataSources;
 import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.codegen.Backend;
+import dev.bytegrad.runtime.Gemm;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -35,6 +36,17 @@ final class ModelOption {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  /** Applies {@code --threads N} when given; fewer than 1 is a usage error. */
+  static void threads(CommandSpec spec, Integer threads) {
+    if (threads == null) {
+      return;
+    }
+    if (threads < 1) {
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+    }
+    Gemm.setThreads(threads);
   }
 
   /** The data {@code model} trains on: {@code data}, or the model's default when null, prepared for it. */

@@ -8,6 +8,7 @@ import dev.bytegrad.cli.train.TrainingOptions;
 import dev.bytegrad.cli.zoo.Data;
 import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.codegen.Backend;
+import dev.bytegrad.runtime.Gemm;
 import dev.bytegrad.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -88,6 +89,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "asm (bytecode, the default), javapoet (Java source compiled by javac) or interpreter")
   private String backend;
 
+  @Option(names = "--threads", paramLabel = "N", description = "threads for large matrix products; results are the same for any N (default: all cores)")
+  private Integer threads;
+
   @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/MODEL-DATE, or the resumed run's)")
   private Path out;
 
@@ -113,14 +117,16 @@ final class TrainCommand implements Callable<Integer> {
     Data dataSet = ModelOption.data(spec, zooModel, setting("--data", data, identity == null ? null : identity.data()),
         setting("--validation", validation, identity == null ? 0.1 : identity.validation()), options.seed());
     Backend chosen = ModelOption.backend(spec, backend);
+    ModelOption.threads(spec, threads);
     PrintWriter output = spec.commandLine().getOut();
     Path directory = out != null ? out : resume != null ? checkpointFile().toAbsolutePath().getParent() : defaultDirectory(zooModel);
     RunDirectory run = new RunDirectory(directory, summary(zooModel, dataSet, options, chosen));
     output.printf("training %s (%s) on %s: %d training, %d validation, %d test examples%n", zooModel.name(),
         zooModel.description(), dataSet.spec(), dataSet.train().size(), dataSet.hasValidation() ? dataSet.validation().size() : 0,
         dataSet.test().size());
-    output.printf("optimizer %s, learning rate %g (%s), batch %d, epochs %d, seed %d, backend %s%n", options.optimizer(),
-        options.learningRate(), options.schedule(), options.batchSize(), options.epochs(), options.seed(), chosen);
+    output.printf("optimizer %s, learning rate %g (%s), batch %d, epochs %d, seed %d, backend %s, %d threads%n",
+        options.optimizer(), options.learningRate(), options.schedule(), options.batchSize(), options.epochs(), options.seed(),
+        chosen, Gemm.threads());
     ProgressReporter reporter = new ProgressReporter(output, mode(), zooModel.isClassifier());
     Trainer trainer = new Trainer(zooModel, dataSet, options, chosen, run, reporter);
     if (resume != null) {

@@ -115,6 +115,43 @@ class TrainingStepTest {
   }
 
   @Test
+  void threads_giveBitwiseIdenticalTrainingSteps() {
+    Graph g = new Graph();
+    Node x = g.input("x", 64, 256);
+    Node y = g.input("y", DType.I32, 64);
+    Node hidden = Layers.dense(x, "hidden", 128, Init.heNormal()).relu();
+    Node loss = Losses.crossEntropy(Layers.dense(hidden, "output", 10, Init.glorotUniform()), y);
+    TrainingGraph training = TrainingGraph.build(loss, g.parameters(), new Momentum(0.9));
+    Compiled compiled = GraphCompiler.compileStep("wide", training, List.of(x, y), Backend.ASM);
+    SplittableRandom random = new SplittableRandom(4);
+    Tensor features = Tensor.zeros(DType.F32, Shape.of(64, 256));
+    Tensor labels = Tensor.zeros(DType.I32, Shape.of(64));
+    for (int i = 0; i < features.size(); i++) {
+      features.floats()[i] = (float) random.nextGaussian();
+    }
+    for (int i = 0; i < 64; i++) {
+      labels.ints()[i] = random.nextInt(10);
+    }
+    int before = dev.bytegrad.runtime.Gemm.threads();
+    java.util.Map<Integer, Parameters> results = new java.util.HashMap<>();
+    try {
+      for (int threads : new int[] {1, 2}) {
+        dev.bytegrad.runtime.Gemm.setThreads(threads);
+        Parameters values = Parameters.initialize(g, 3);
+        CompiledFunction step = compiled.instantiate(g.parameters().stream()
+            .map(p -> values.get(((dev.bytegrad.graph.op.Parameter) p.op()).name())).toArray(Tensor[]::new));
+        for (int i = 0; i < 10; i++) {
+          step.run(new Tensor[] {features, labels, Tensor.scalar(DType.F32, 0.01)}, new Tensor[] {Tensor.zeros(DType.F32, Shape.scalar())});
+        }
+        results.put(threads, values);
+      }
+    } finally {
+      dev.bytegrad.runtime.Gemm.setThreads(before);
+    }
+    results.get(1).asMap().forEach((name, tensor) -> assertThat(results.get(2).get(name)).as(name).isEqualTo(tensor));
+  }
+
+  @Test
   void compiledStep_allocatesNothingAfterWarmUp() {
     for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
       Model model = Model.create();

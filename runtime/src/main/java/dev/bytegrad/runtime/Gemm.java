@@ -14,13 +14,44 @@ import java.util.Locale;
  * their first call on a thread.
  */
 public final class Gemm {
-  private static final GemmKernel KERNEL = choose();
+  private static volatile GemmKernel kernel = choose(threadsProperty());
 
   private Gemm() {}
 
   /** {@code "vector"} or {@code "scalar"}: the implementation in use. */
   public static String implementation() {
-    return KERNEL instanceof ScalarGemm ? "scalar" : "vector";
+    return kernel instanceof ScalarGemm ? "scalar" : "vector";
+  }
+
+  /** How many threads a large product runs on: 1 for the scalar kernel. */
+  public static int threads() {
+    return kernel.threads();
+  }
+
+  /**
+   * Runs large products on {@code threads} threads from now on (the caller and {@code threads - 1}
+   * workers); meant for start-up, as the {@code --threads} option does. Results are bitwise the same for
+   * any count. The system property {@code bytegrad.threads} sets the initial count, all cores by default.
+   */
+  public static void setThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (threads != threads()) {
+      kernel = choose(threads);
+    }
+  }
+
+  private static int threadsProperty() {
+    String text = System.getProperty("bytegrad.threads");
+    if (text == null) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      return Math.max(1, Integer.parseInt(text.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bytegrad.threads must be a whole number, got '" + text + "'", e);
+    }
   }
 
   /**
@@ -30,16 +61,16 @@ public final class Gemm {
    */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
-    KERNEL.sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    kernel.sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
   /** {@link #sgemm} in f64. */
   public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc) {
-    KERNEL.dgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    kernel.dgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
-  private static GemmKernel choose() {
+  private static GemmKernel choose(int threads) {
     String forced = System.getProperty("bytegrad.gemm", "").toLowerCase(Locale.ROOT);
     boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     if (forced.equals("scalar") || (!forced.equals("vector") && !vectorModule)) {
@@ -49,7 +80,7 @@ public final class Gemm {
       throw new IllegalStateException("bytegrad.gemm=vector needs the JVM option --add-modules jdk.incubator.vector");
     }
     try {
-      return (GemmKernel) Class.forName("dev.bytegrad.runtime.VectorGemm").getDeclaredConstructor().newInstance();
+      return (GemmKernel) Class.forName("dev.bytegrad.runtime.VectorGemm").getDeclaredConstructor(int.class).newInstance(threads);
     } catch (ReflectiveOperationException | LinkageError e) {
       throw new IllegalStateException("the Vector API GEMM failed to load", e);
     }

@@ -18,6 +18,12 @@ final class ScalarGemm implements GemmKernel {
   private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
 
+  /** One: the plain-Java kernel runs on the calling thread. */
+  @Override
+  public int threads() {
+    return 1;
+  }
+
   @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {

@@ -11,15 +11,43 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators, each step along k loading two vectors of B and broadcasting six elements of A — the
  * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Four leftover rows take a
  * 4-row tile, fewer go a row at a time; edge columns go through a small scratch tile. Packing copies
- * whole vectors when B is not transposed. f64 products use {@link ScalarGemm}.
+ * whole vectors when B is not transposed. Products of at least {@value #PARALLEL_FLOPS} flops are split
+ * by column panels over a {@link WorkerPool}; the results do not depend on the split. f64 products use
+ * {@link ScalarGemm}, on the calling thread.
  */
 final class VectorGemm implements GemmKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
   private static final int NR = 2 * LANES;
   private static final int MR = 6;
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[MR * NR]});
+  /** Below this many flops a product runs on the calling thread alone: waking workers costs more. */
+  private static final long PARALLEL_FLOPS = 2_000_000;
+  private final long parallelFlops;
   private final ScalarGemm scalar = new ScalarGemm();
+  private final WorkerPool pool;
+  /** Each calling thread's product: its arguments, packed B and edge tiles, reused call after call. */
+  private final ThreadLocal<Product> products;
+
+  VectorGemm() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** A kernel that splits large products over {@code threads} threads, the caller included. */
+  VectorGemm(int threads) {
+    this(threads, PARALLEL_FLOPS);
+  }
+
+  /** As {@link #VectorGemm(int)}, splitting products of at least {@code parallelFlops} flops (0: all of them). */
+  VectorGemm(int threads, long parallelFlops) {
+    this.parallelFlops = parallelFlops;
+    this.pool = new WorkerPool(threads);
+    this.products = ThreadLocal.withInitial(() -> new Product(pool.threads()));
+  }
+
+  @Override
+  public int threads() {
+    return pool.threads();
+  }
 
   @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -27,36 +55,95 @@ final class VectorGemm implements GemmKernel {
     if (m == 0 || n == 0) {
       return;
     }
-    float[][] scratch = SCRATCH.get();
+    Product product = products.get();
+    product.set(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     int panels = (n + NR - 1) / NR;
-    if (scratch[0].length < panels * NR * k) {
-      scratch[0] = new float[panels * NR * k];
+    boolean large = 2L * m * n * k >= parallelFlops;
+    pool.run(product, large ? panels : 1);
+  }
+
+  /**
+   * One product's arguments, split by column panels of C: part {@code i} packs its own panels of B and
+   * computes every row of C for them, so parts share nothing they write, and each element of C is
+   * computed in the same order whatever the number of parts (bitwise-identical results).
+   */
+  private static final class Product implements WorkerPool.Job {
+    private final float[][] edges;
+    private float[] packed = new float[0];
+    private boolean transA;
+    private boolean transB;
+    private int m;
+    private int n;
+    private int k;
+    private float[] a;
+    private int aOffset;
+    private int lda;
+    private float[] b;
+    private int bOffset;
+    private int ldb;
+    private float[] c;
+    private int cOffset;
+    private int ldc;
+
+    Product(int threads) {
+      edges = new float[threads][MR * NR];
     }
-    float[] packed = scratch[0];
-    pack(transB, n, k, b, bOffset, ldb, packed);
-    int strideI = transA ? 1 : lda;
-    int strideP = transA ? lda : 1;
-    for (int i = 0; i < m; i += MR) {
-      int rows = Math.min(MR, m - i);
-      for (int panel = 0; panel < panels; panel++) {
-        int j = panel * NR;
-        int columns = Math.min(NR, n - j);
-        boolean full = rows == MR && columns == NR;
-        float[] target = full ? c : scratch[1];
-        int targetOffset = full ? cOffset + i * ldc + j : 0;
-        int targetStride = full ? ldc : NR;
-        if (rows == MR) {
-          tile6(a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
-        } else if (rows >= 4) {
-          tile4(a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
-          tileRows(rows - 4, a, aOffset + (i + 4) * strideI, strideI, strideP, k, packed, panel * NR * k, target,
-              targetOffset + 4 * targetStride, targetStride);
-        } else {
-          tileRows(rows, a, aOffset + i * strideI, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
-        }
-        if (!full) {
-          for (int r = 0; r < rows; r++) {
-            System.arraycopy(scratch[1], r * NR, c, cOffset + (i + r) * ldc + j, columns);
+
+    void set(boolean transA, boolean transB, int m, int n, int k,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+      this.transA = transA;
+      this.transB = transB;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.a = a;
+      this.aOffset = aOffset;
+      this.lda = lda;
+      this.b = b;
+      this.bOffset = bOffset;
+      this.ldb = ldb;
+      this.c = c;
+      this.cOffset = cOffset;
+      this.ldc = ldc;
+      int panels = (n + NR - 1) / NR;
+      if (packed.length < panels * NR * k) {
+        packed = new float[panels * NR * k];
+      }
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int panels = (n + NR - 1) / NR;
+      int first = (int) ((long) panels * part / parts);
+      int last = (int) ((long) panels * (part + 1) / parts);
+      pack(transB, n, k, b, bOffset, ldb, packed, first, last);
+      int strideI = transA ? 1 : lda;
+      int strideP = transA ? lda : 1;
+      float[] edge = edges[part];
+      // row tiles outside, panels inside: a tile of A stays in L1 while the packed panels stream from L2
+      for (int i = 0; i < m; i += MR) {
+        int rows = Math.min(MR, m - i);
+        for (int panel = first; panel < last; panel++) {
+          int j = panel * NR;
+          int columns = Math.min(NR, n - j);
+          boolean full = rows == MR && columns == NR;
+          float[] target = full ? c : edge;
+          int targetOffset = full ? cOffset + i * ldc + j : 0;
+          int targetStride = full ? ldc : NR;
+          int aBase = aOffset + i * strideI;
+          if (rows == MR) {
+            tile6(a, aBase, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+          } else if (rows >= 4) {
+            tile4(a, aBase, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tileRows(rows - 4, a, aBase + 4 * strideI, strideI, strideP, k, packed, panel * NR * k, target,
+                targetOffset + 4 * targetStride, targetStride);
+          } else {
+            tileRows(rows, a, aBase, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+          }
+          if (!full) {
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(edge, r * NR, c, cOffset + (i + r) * ldc + j, columns);
+            }
           }
         }
       }
@@ -69,21 +156,25 @@ final class VectorGemm implements GemmKernel {
     scalar.dgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
-  /** op(B) as panels: {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n. */
-  private static void pack(boolean transB, int n, int k, float[] b, int bOffset, int ldb, float[] packed) {
-    int fullPanels = n / NR;
+  /**
+   * Panels {@code firstPanel} to {@code lastPanel - 1} of op(B):
+   * {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n.
+   */
+  private static void pack(boolean transB, int n, int k, float[] b, int bOffset, int ldb, float[] packed,
+      int firstPanel, int lastPanel) {
+    int fullPanels = Math.min(n / NR, lastPanel);
     if (!transB) {
       // row by row: each row of B is read once, contiguously, and lands as whole vectors in each panel
       for (int p = 0; p < k; p++) {
         int source = bOffset + p * ldb;
-        for (int panel = 0; panel < fullPanels; panel++) {
+        for (int panel = firstPanel; panel < fullPanels; panel++) {
           int target = panel * NR * k + p * NR;
           FloatVector.fromArray(SPECIES, b, source + panel * NR).intoArray(packed, target);
           FloatVector.fromArray(SPECIES, b, source + panel * NR + LANES).intoArray(packed, target + LANES);
         }
       }
     } else {
-      for (int panel = 0; panel < fullPanels; panel++) {
+      for (int panel = firstPanel; panel < fullPanels; panel++) {
         int base = panel * NR * k;
         for (int jj = 0; jj < NR; jj++) {
           int source = bOffset + (panel * NR + jj) * ldb;
@@ -93,11 +184,11 @@ final class VectorGemm implements GemmKernel {
         }
       }
     }
-    if (fullPanels * NR < n) {
-      int base = fullPanels * NR * k;
+    if (lastPanel * NR > n) {
+      int base = (lastPanel - 1) * NR * k;
       for (int p = 0; p < k; p++) {
         for (int jj = 0; jj < NR; jj++) {
-          int j = fullPanels * NR + jj;
+          int j = (lastPanel - 1) * NR + jj;
           packed[base + p * NR + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
         }
       }

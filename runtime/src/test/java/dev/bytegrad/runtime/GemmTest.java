@@ -17,8 +17,9 @@ class GemmTest {
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31}};
-    return Stream.of(new ScalarGemm(), new VectorGemm()).flatMap(kernel ->
-        Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName(), kernel, s[0], s[1], s[2])));
+    return Stream.of(new ScalarGemm(), new VectorGemm(1), new VectorGemm(3, 0)).flatMap(kernel ->
+        Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName() + " on " + kernel.threads() + " threads",
+            kernel, s[0], s[1], s[2])));
   }
 
   @Test
@@ -59,6 +60,39 @@ class GemmTest {
         }
         assertThat(c[6]).isEqualTo(99);
       }
+    }
+  }
+
+  @Test
+  void threads_splitLargeProducts_withBitwiseIdenticalResults() {
+    SplittableRandom random = new SplittableRandom(5);
+    int m = 70;
+    int n = 300;
+    int k = 129;
+    float[] a = floats(random(random, m * k));
+    float[] b = floats(random(random, k * n));
+    float[] alone = new float[m * n];
+    new VectorGemm(1).sgemm(false, true, m, n, k, a, 0, k, b, 0, k, alone, 0, n);
+    for (int threads : new int[] {2, 3, 8}) {
+      float[] split = new float[m * n];
+      VectorGemm kernel = new VectorGemm(threads);
+      assertThat(kernel.threads()).isEqualTo(threads);
+      for (int repeat = 0; repeat < 20; repeat++) {
+        kernel.sgemm(false, true, m, n, k, a, 0, k, b, 0, k, split, 0, n);
+        assertThat(split).as("%d threads, call %d", threads, repeat).isEqualTo(alone);
+      }
+    }
+  }
+
+  @Test
+  void setThreads_changesTheCountAndRejectsZero() {
+    int before = Gemm.threads();
+    try {
+      Gemm.setThreads(2);
+      assertThat(Gemm.threads()).isEqualTo(2);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gemm.setThreads(0)).hasMessageContaining("at least 1");
+    } finally {
+      Gemm.setThreads(before);
     }
   }
 
