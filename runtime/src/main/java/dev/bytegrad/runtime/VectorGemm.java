@@ -58,18 +58,28 @@ final class VectorGemm implements GemmKernel {
     Product product = products.get();
     product.set(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     int panels = (n + NR - 1) / NR;
-    boolean large = 2L * m * n * k >= parallelFlops;
-    pool.run(product, large ? panels : 1);
+    int tiles = (m + MR - 1) / MR;
+    if (2L * m * n * k < parallelFlops) {
+      pool.run(product, 1);
+    } else if (panels >= pool.threads() || panels >= tiles) {
+      pool.run(product, panels);
+    } else {
+      // few columns (a softmax's ten classes): pack B once here, split the rows instead
+      product.packAll();
+      pool.run(product, tiles);
+    }
   }
 
   /**
-   * One product's arguments, split by column panels of C: part {@code i} packs its own panels of B and
-   * computes every row of C for them, so parts share nothing they write, and each element of C is
-   * computed in the same order whatever the number of parts (bitwise-identical results).
+   * One product's arguments, split by column panels of C (part {@code i} packs its own panels of B and
+   * computes every row of C for them) or, when B has fewer panels than there are threads, by row tiles
+   * over a B packed beforehand. Parts share nothing they write, and each element of C is computed in the
+   * same order whatever the number of parts (bitwise-identical results).
    */
   private static final class Product implements WorkerPool.Job {
     private final float[][] edges;
     private float[] packed = new float[0];
+    private boolean packedAll;
     private boolean transA;
     private boolean transB;
     private int m;
@@ -109,19 +119,36 @@ final class VectorGemm implements GemmKernel {
       if (packed.length < panels * NR * k) {
         packed = new float[panels * NR * k];
       }
+      this.packedAll = false;
+    }
+
+    /** Packs all of B now, so that {@link #run} splits rows rather than panels. */
+    void packAll() {
+      pack(transB, n, k, b, bOffset, ldb, packed, 0, (n + NR - 1) / NR);
+      packedAll = true;
     }
 
     @Override
     public void run(int part, int parts) {
       int panels = (n + NR - 1) / NR;
-      int first = (int) ((long) panels * part / parts);
-      int last = (int) ((long) panels * (part + 1) / parts);
-      pack(transB, n, k, b, bOffset, ldb, packed, first, last);
+      int tiles = (m + MR - 1) / MR;
+      int first = 0;
+      int last = panels;
+      int firstRow = 0;
+      int lastRow = m;
+      if (packedAll) {
+        firstRow = (int) ((long) tiles * part / parts) * MR;
+        lastRow = Math.min(m, (int) ((long) tiles * (part + 1) / parts) * MR);
+      } else {
+        first = (int) ((long) panels * part / parts);
+        last = (int) ((long) panels * (part + 1) / parts);
+        pack(transB, n, k, b, bOffset, ldb, packed, first, last);
+      }
       int strideI = transA ? 1 : lda;
       int strideP = transA ? lda : 1;
       float[] edge = edges[part];
       // row tiles outside, panels inside: a tile of A stays in L1 while the packed panels stream from L2
-      for (int i = 0; i < m; i += MR) {
+      for (int i = firstRow; i < lastRow; i += MR) {
         int rows = Math.min(MR, m - i);
         for (int panel = first; panel < last; panel++) {
           int j = panel * NR;

@@ -85,6 +85,23 @@ class GemmTest {
   }
 
   @Test
+  void threads_splitRowsWhenThereAreFewColumns_withBitwiseIdenticalResults() {
+    SplittableRandom random = new SplittableRandom(6);
+    int m = 257;
+    int n = 10;
+    int k = 784;
+    float[] a = floats(random(random, m * k));
+    float[] b = floats(random(random, k * n));
+    float[] alone = new float[m * n];
+    new VectorGemm(1).sgemm(true, false, m, n, k, a, 0, m, b, 0, n, alone, 0, n);
+    for (int threads : new int[] {2, 5}) {
+      float[] split = new float[m * n];
+      new VectorGemm(threads).sgemm(true, false, m, n, k, a, 0, m, b, 0, n, split, 0, n);
+      assertThat(split).as("%d threads", threads).isEqualTo(alone);
+    }
+  }
+
+  @Test
   void setThreads_changesTheCountAndRejectsZero() {
     int before = Gemm.threads();
     try {
