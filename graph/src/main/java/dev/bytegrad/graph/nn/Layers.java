@@ -18,4 +18,20 @@ public final class Layers {
     Node bias = x.graph().parameter(name + ".bias", Init.zeros(), x.dtype(), out);
     return x.matmul(weight).add(bias);
   }
+
+  /**
+   * A convolution layer from images {@code x [N, C, H, W]} to {@code [N, out, H', W']}: kernels
+   * {@code name.weight [out, C, kernel, kernel]} drawn from {@code init} and a bias {@code name.bias [out]}
+   * of zeros, added to every position. See {@link Convolutions} for how it is computed.
+   */
+  public static Node conv2d(Node x, String name, int out, int kernel, int stride, int padding, Init init) {
+    if (x.shape().rank() != 4) {
+      throw new dev.bytegrad.graph.GraphBuildException("conv2d layer " + name, java.util.List.of(x.type()),
+          "needs images [N, C, H, W]", dev.bytegrad.graph.CallSite.capture());
+    }
+    int in = x.shape().dim(1);
+    Node weight = x.graph().parameter(name + ".weight", init, x.dtype(), out, in, kernel, kernel);
+    Node bias = x.graph().parameter(name + ".bias", Init.zeros(), x.dtype(), out);
+    return Convolutions.conv2d(x, weight, stride, padding).add(bias.reshape(1, out, 1, 1));
+  }
 }
