@@ -106,6 +106,18 @@ class TrainingRunTest {
   }
 
   @Test
+  void cnn_savesItsFirstLayersFilters_andLenetRefusesImagesTooSmall() throws IOException {
+    Path out = directory.resolve("cnn");
+    MainTest.Run run = run("train", "--model", "cnn", "--epochs", "1", "--out", out.toString(), "--progress", "none");
+    assertThat(run.status()).as(run.err()).isZero();
+    java.awt.image.BufferedImage filters = javax.imageio.ImageIO.read(out.resolve("filters.png").toFile());
+    assertThat(filters.getWidth()).isEqualTo(4 * (3 * 8 + 2) + 2);
+    MainTest.Run lenet = run("train", "--model", "lenet", "--data", "digits", "--out", directory.resolve("lenet").toString());
+    assertThat(lenet.status()).isEqualTo(1);
+    assertThat(lenet.err()).contains("conv2d").contains("a 2x2 input is smaller than the window");
+  }
+
+  @Test
   void gradcheck_reportsTheWorstRelativeError() {
     MainTest.Run run = run("gradcheck", "--model", "mlp", "--json");
     assertThat(run.status()).as(run.err()).isZero();

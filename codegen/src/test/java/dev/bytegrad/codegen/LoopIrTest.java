@@ -45,6 +45,17 @@ class LoopIrTest {
   }
 
   @Test
+  void reshapeAfterTranspose_indexArithmeticCancelsWithTheLoopRanges() {
+    Graph g = new Graph();
+    Node x = g.input("x", 4, 6, 5);
+    Node out = x.transpose(1, 0, 2).reshape(6, 20).exp();
+    String text = LoopPrinter.print(Lowering.lower("f", new Signature(List.of(x), List.of(), List.of(out), Map.of())));
+    // without the ranges: x[(i0 * 20 + i1) / 100 * 30 + ...]; (i0 * 20 + i1) / 20 => i0 since i1 < 20
+    assertThat(text).contains("output0[i0 * 20 + i1] = exp(x[i1 / 5 * 30 + i0 * 5 + i1 % 5])")
+        .doesNotContain("i0 * 20 + i1) /");
+  }
+
+  @Test
   void transposedOperands_becomeGemmFlags_notCopies() {
     Graph g = new Graph();
     Node a = g.input("a", 5, 3);

@@ -32,6 +32,54 @@ final class Plots {
     write(scores, directory.resolve(score + ".png"));
   }
 
+  /**
+   * Writes the kernels of a first convolution layer, {@code weight [O, C, kh, kw]}, as a grid of
+   * grayscale tiles (channel 0 of each, scaled to its own range, eight pixels per tap) into {@code file}.
+   */
+  static void filters(Path file, dev.bytegrad.runtime.Tensor weight) {
+    int[] dims = weight.shape().dims();
+    int count = dims[0];
+    int kh = dims[2];
+    int kw = dims[3];
+    int scale = 8;
+    int columns = (int) Math.ceil(Math.sqrt(count));
+    int rows = (count + columns - 1) / columns;
+    int tileW = kw * scale + 2;
+    int tileH = kh * scale + 2;
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(columns * tileW + 2, rows * tileH + 2,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    int perFilter = dims[1] * kh * kw;
+    for (int f = 0; f < count; f++) {
+      double low = Double.POSITIVE_INFINITY;
+      double high = Double.NEGATIVE_INFINITY;
+      for (int t = 0; t < kh * kw; t++) {
+        low = Math.min(low, weight.getDouble(f * perFilter + t));
+        high = Math.max(high, weight.getDouble(f * perFilter + t));
+      }
+      for (int a = 0; a < kh; a++) {
+        for (int b = 0; b < kw; b++) {
+          double value = weight.getDouble(f * perFilter + a * kw + b);
+          int gray = high > low ? (int) Math.round(255 * (value - low) / (high - low)) : 128;
+          for (int dy = 0; dy < scale; dy++) {
+            for (int dx = 0; dx < scale; dx++) {
+              int x = 2 + (f % columns) * tileW + b * scale + dx;
+              int y = 2 + (f / columns) * tileH + a * scale + dy;
+              image.getRaster().setSample(x, y, 0, gray);
+            }
+          }
+        }
+      }
+    }
+    try {
+      Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".png");
+      javax.imageio.ImageIO.write(image, "png", temporary.toFile());
+      temporary.toFile().setReadable(true, false);
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the filters " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static XYChart chart(String title, String yAxis) {
     XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch").yAxisTitle(yAxis).build();
     chart.getStyler().setMarkerSize(5);

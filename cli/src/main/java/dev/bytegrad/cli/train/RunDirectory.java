@@ -18,13 +18,16 @@ import java.util.Map;
  * A training run's directory: {@value #CHECKPOINT} after every epoch, {@value #BEST} at the epoch with
  * the best validation loss (the training loss without a validation set), {@value #SUMMARY} with the
  * settings and every epoch's figures, and the curves {@code loss.png} and {@code accuracy.png} (or
- * {@code mse.png} for regression). Every file is replaced atomically, so an interrupted run leaves the
+ * {@code mse.png} for regression), and for a convolutional model the first layer's kernels as
+ * {@code filters.png}. Every file is replaced atomically, so an interrupted run leaves the
  * last complete checkpoint.
  */
 public final class RunDirectory {
   public static final String CHECKPOINT = "checkpoint.safetensors";
   public static final String BEST = "best.safetensors";
   public static final String SUMMARY = "summary.json";
+  /** The parameter whose kernels {@code filters.png} shows. */
+  static final String FILTERS = "conv1.weight";
 
   private final Path directory;
   private final Map<String, Object> settings;
@@ -80,12 +83,16 @@ public final class RunDirectory {
     return fields;
   }
 
-  /** Draws the curves once training has ended. */
-  void finish(List<Trainer.Epoch> history, boolean classifier) {
+  /** Draws the curves once training has ended, and a first convolution layer's kernels ({@code conv1.weight}). */
+  void finish(List<Trainer.Epoch> history, boolean classifier, Map<String, Tensor> parameters) {
     if (history.isEmpty()) {
       return;
     }
     Plots.curves(directory, history, classifier);
+    Tensor kernels = parameters.get(FILTERS);
+    if (kernels != null && kernels.shape().rank() == 4) {
+      Plots.filters(directory.resolve("filters.png"), kernels);
+    }
   }
 
   private static void writeAtomically(Path file, String text) {

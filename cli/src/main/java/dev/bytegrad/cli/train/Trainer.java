@@ -125,7 +125,7 @@ public final class Trainer {
     long start = System.nanoTime();
     boolean stoppedEarly = options.isLbfgs() ? trainFullBatch(start) : trainMinibatches(start);
     if (run != null) {
-      run.finish(history, model.isClassifier());
+      run.finish(history, model.isClassifier(), parameters.asMap());
     }
     return new Result(List.copyOf(history), bestEpoch, stoppedEarly, (System.nanoTime() - start) / 1e9, compileSeconds,
         firstStep, parameters);

@@ -9,7 +9,7 @@ public final class Zoo {
   private static final Map<String, ZooModel> MODELS = new LinkedHashMap<>();
 
   static {
-    for (ZooModel model : List.of(new LinearRegression(), new LogisticRegression(), new SoftmaxRegression(), new Mlp(Mlp.DEFAULT_HIDDEN))) {
+    for (ZooModel model : List.of(new LinearRegression(), new LogisticRegression(), new SoftmaxRegression(), new Mlp(Mlp.DEFAULT_HIDDEN), Cnn.small(), Cnn.leNet())) {
       MODELS.put(model.name(), model);
     }
   }

@@ -72,6 +72,28 @@ class ZooTrainingTest {
   }
 
   @Test
+  void cnn_beatsTheMlpOnDigits() {
+    double cnn = 0;
+    double mlp = 0;
+    for (long seed : new long[] {1, 2}) {
+      for (String name : new String[] {"cnn", "mlp"}) {
+        ZooModel model = Zoo.get(name);
+        ZooModel.Hyperparameters d = model.defaults();
+        TrainingOptions options = new TrainingOptions(d.epochs(), d.batchSize(), d.optimizer(), d.learningRate(), d.momentum(),
+            0, 0, "constant", 0, seed, false, 0);
+        double accuracy = new Trainer(model, model.prepare(DataSources.load("digits", 0, seed)), options, Backend.ASM, null, SILENT)
+            .train().last().testScore();
+        if (name.equals("cnn")) {
+          cnn += accuracy / 2;
+        } else {
+          mlp += accuracy / 2;
+        }
+      }
+    }
+    assertThat(cnn).as("mean test accuracy of the CNN over two seeds").isGreaterThan(mlp).isGreaterThan(0.98);
+  }
+
+  @Test
   void mlp_passesAGradientCheckOnRealDigits() {
     ZooModel mlp = Zoo.get("mlp");
     Data data = DataSources.load("digits", 0, 1);

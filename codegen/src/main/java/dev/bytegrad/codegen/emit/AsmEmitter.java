@@ -75,9 +75,17 @@ public final class AsmEmitter {
       MethodVisitor clinit = writer.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
       clinit.visitCode();
       for (Buffer constant : program.constants()) {
-        clinit.visitLdcInsn(dev.bytegrad.runtime.Constants.encode(constant.constant()));
+        List<String> chunks = dev.bytegrad.runtime.Constants.encode(constant.constant());
+        AsmExpressions.pushInt(clinit, chunks.size());
+        clinit.visitTypeInsn(ANEWARRAY, "java/lang/String");
+        for (int i = 0; i < chunks.size(); i++) {
+          clinit.visitInsn(DUP);
+          AsmExpressions.pushInt(clinit, i);
+          clinit.visitLdcInsn(chunks.get(i));
+          clinit.visitInsn(AASTORE);
+        }
         clinit.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Constants", constant.dtype().toString(),
-            "(Ljava/lang/String;)" + arrayDescriptor(constant.dtype()), false);
+            "([Ljava/lang/String;)" + arrayDescriptor(constant.dtype()), false);
         clinit.visitFieldInsn(PUTSTATIC, owner, constant.name(), arrayDescriptor(constant.dtype()));
       }
       clinit.visitInsn(RETURN);

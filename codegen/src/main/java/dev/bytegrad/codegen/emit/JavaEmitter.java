@@ -78,7 +78,8 @@ public final class JavaEmitter {
   private void emitFields(TypeSpec.Builder type) {
     for (Buffer constant : program.constants()) {
       type.addField(FieldSpec.builder(arrayOf(constant.dtype()), constant.name(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$T.$L($S)", Constants.class, suffix(constant.dtype()), Constants.encode(constant.constant()))
+          .initializer("$T.$L($L)", Constants.class, suffix(constant.dtype()), CodeBlock.join(
+              Constants.encode(constant.constant()).stream().map(chunk -> CodeBlock.of("$S", chunk)).toList(), ", "))
           .build());
     }
     for (DType dtype : DType.values()) {

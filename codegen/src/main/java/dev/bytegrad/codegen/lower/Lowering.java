@@ -60,7 +60,7 @@ public final class Lowering {
     KernelBuilder builder = new KernelBuilder(buffers);
     Set<Node> overwritten = new HashSet<>();
     for (Node node : schedule(order, materialized)) {
-      Kernel kernel = builder.build(node, "k" + kernels.size());
+      Kernel kernel = IndexSimplifier.simplify(builder.build(node, "k" + kernels.size()));
       checkNotOverwritten(kernel, builder.loaded(), overwritten);
       kernels.add(kernel);
       signature.updates().forEach((target, value) -> {
