@@ -1,18 +1,13 @@
 package dev.bytegrad.cli;
 
 import dev.bytegrad.cli.train.Checkpoint;
+import dev.bytegrad.cli.train.Evaluator;
 import dev.bytegrad.cli.train.RunDirectory;
 import dev.bytegrad.cli.zoo.Data;
 import dev.bytegrad.cli.zoo.Functions;
-import dev.bytegrad.cli.zoo.Metrics;
 import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.codegen.Backend;
-import dev.bytegrad.codegen.Compiled;
-import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.graph.Parameters;
-import dev.bytegrad.graph.op.Parameter;
-import dev.bytegrad.runtime.Shape;
-import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import dev.bytegrad.runtime.io.SafeTensors;
 import java.io.IOException;
@@ -66,27 +61,20 @@ final class EvalCommand implements Callable<Integer> {
     Backend chosen = ModelOption.backend(spec, backend);
     ModelOption.threads(spec, threads);
     Dataset test = dataSet.test();
-    Functions functions = Functions.evaluation(model, dataSet.dims(), test.size());
-    Parameters parameters = Parameters.initialize(functions.graph(), seed);
+    Parameters parameters = Parameters.initialize(Functions.evaluation(model, dataSet.dims(), 1).graph(), seed);
     SafeTensors.load(file, parameters.asMap(), true);
-    Compiled compiled = GraphCompiler.compile(model.name() + "_evaluation", functions.step(), chosen);
-    Tensor[] bound = functions.parameters().stream().map(p -> parameters.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
-    Tensor loss = Tensor.zeros(functions.network().loss().dtype(), Shape.scalar());
-    Tensor output = Tensor.zeros(functions.network().output().dtype(), functions.network().output().shape());
-    compiled.instantiate(bound).run(new Tensor[] {test.features(), test.targets()}, new Tensor[] {loss, output});
+    double[] measures = new Evaluator(model, dataSet.dims(), test, chosen, parameters).measure();
     String score = model.isClassifier() ? "test_accuracy" : "test_mse";
-    double value = model.isClassifier() ? Metrics.accuracy(output, test.targets()) : Metrics.meanSquaredError(output, test.targets());
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%s after epoch %s, on %s (%d test examples): test loss %.6f, %s %.4f%n", model.name(),
-        lastEpoch(metadata), dataSet.spec(), test.size(),
-        loss.getDouble(0), score.replace('_', ' '), value);
+        lastEpoch(metadata), dataSet.spec(), test.size(), measures[0], score.replace('_', ' '), measures[1]);
     if (json) {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("checkpoint", file.toString());
       summary.put("model", model.name());
       summary.put("data", dataSet.spec());
-      summary.put("test_loss", loss.getDouble(0));
-      summary.put(score, value);
+      summary.put("test_loss", measures[0]);
+      summary.put(score, measures[1]);
       out.println(Json.object(summary));
     }
     out.flush();

@@ -76,8 +76,8 @@ public final class Trainer {
   private final Tensor learningRate = Tensor.scalar(DType.F32, 0);
   private final Parameters parameters;
   private final List<Epoch> history = new ArrayList<>();
-  private Bound validation;
-  private Bound test;
+  private Evaluator validation;
+  private Evaluator test;
   private double compileSeconds;
   private Compiled firstStep;
   private long globalStep;
@@ -201,8 +201,12 @@ public final class Trainer {
 
   /** Scores the epoch, checkpoints, tells the listener; returns whether early stopping ends training. */
   private boolean endEpoch(int epoch, double trainLoss, double trainScore, long start) {
-    double[] validationMeasures = data.hasValidation() ? measure(validation = evaluator(validation, data.validation()), data.validation()) : null;
-    double[] testMeasures = measure(test = evaluator(test, data.test()), data.test());
+    if (test == null) {
+      validation = data.hasValidation() ? evaluator(data.validation()) : null;
+      test = evaluator(data.test());
+    }
+    double[] validationMeasures = validation == null ? null : validation.measure();
+    double[] testMeasures = test.measure();
     Epoch record = new Epoch(epoch, trainLoss, trainScore,
         validationMeasures == null ? Double.NaN : validationMeasures[0], validationMeasures == null ? Double.NaN : validationMeasures[1],
         testMeasures[0], testMeasures[1], (System.nanoTime() - start) / 1e9);
@@ -226,19 +230,10 @@ public final class Trainer {
     return model.isClassifier() ? Metrics.accuracy(output, targets) : Metrics.meanSquaredError(output, targets);
   }
 
-  private double[] measure(Bound evaluator, Dataset set) {
-    evaluator.inputs()[0] = set.features();
-    evaluator.inputs()[1] = set.targets();
-    evaluator.function().run(evaluator.inputs(), evaluator.outputs());
-    return new double[] {evaluator.outputs()[0].getDouble(0), score(evaluator.outputs()[1], set.targets())};
-  }
-
-  private Bound evaluator(Bound existing, Dataset set) {
-    if (existing != null) {
-      return existing;
-    }
-    Functions functions = Functions.evaluation(model, data.dims(), set.size());
-    return bound(set.size(), compile(model.name() + "_evaluation_" + set.size(), functions), functions, 2);
+  private Evaluator evaluator(Dataset set) {
+    Evaluator evaluator = new Evaluator(model, data.dims(), set, backend, parameters);
+    compileSeconds += evaluator.compileSeconds();
+    return evaluator;
   }
 
   private double checkFinite(double loss, int epoch, int step) {
