@@ -9,11 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed once per call into column panels {@code NR = 2} vectors wide, zero-padded, contiguous
  * along k. C is computed in register tiles of {@code MR = 6} rows by one panel: twelve vector
  * accumulators, each step along k loading two vectors of B and broadcasting six elements of A — the
- * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Four leftover rows take a
- * 4-row tile, fewer go a row at a time; edge columns go through a small scratch tile. Packing copies
- * whole vectors when B is not transposed. Products of at least {@value #PARALLEL_FLOPS} flops are split
- * by column panels over a {@link WorkerPool}; the results do not depend on the split. f64 products use
- * {@link ScalarGemm}, on the calling thread.
+ * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Each row tile of op(A) is
+ * first copied into a small interleaved panel, so the broadcasts read one contiguous array whose bounds
+ * checks the JIT hoists. Four leftover rows take a 4-row tile, fewer go a row at a time; edge columns
+ * go through a small scratch tile. Packing copies whole vectors when B is not transposed. Products of at
+ * least {@value #PARALLEL_FLOPS} flops are split by column panels (or row tiles) over a
+ * {@link WorkerPool}; the results do not depend on the split. f64 products use {@link ScalarGemm}, on
+ * the calling thread.
  */
 final class VectorGemm implements GemmKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -78,6 +80,8 @@ final class VectorGemm implements GemmKernel {
    */
   private static final class Product implements WorkerPool.Job {
     private final float[][] edges;
+    /** Each part's row tile of op(A), packed: {@code aPanels[part][p * MR + r] = op(A)[i + r][p]}. */
+    private final float[][] aPanels;
     private float[] packed = new float[0];
     private boolean packedAll;
     private boolean transA;
@@ -97,6 +101,7 @@ final class VectorGemm implements GemmKernel {
 
     Product(int threads) {
       edges = new float[threads][MR * NR];
+      aPanels = new float[threads][0];
     }
 
     void set(boolean transA, boolean transB, int m, int n, int k,
@@ -147,9 +152,14 @@ final class VectorGemm implements GemmKernel {
       int strideI = transA ? 1 : lda;
       int strideP = transA ? lda : 1;
       float[] edge = edges[part];
+      if (aPanels[part].length < MR * k) {
+        aPanels[part] = new float[MR * k];
+      }
+      float[] aPanel = aPanels[part];
       // row tiles outside, panels inside: a tile of A stays in L1 while the packed panels stream from L2
       for (int i = firstRow; i < lastRow; i += MR) {
         int rows = Math.min(MR, m - i);
+        packA(a, aOffset + i * strideI, strideI, strideP, k, rows, aPanel);
         for (int panel = first; panel < last; panel++) {
           int j = panel * NR;
           int columns = Math.min(NR, n - j);
@@ -157,15 +167,13 @@ final class VectorGemm implements GemmKernel {
           float[] target = full ? c : edge;
           int targetOffset = full ? cOffset + i * ldc + j : 0;
           int targetStride = full ? ldc : NR;
-          int aBase = aOffset + i * strideI;
           if (rows == MR) {
-            tile6(a, aBase, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tile6(aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
           } else if (rows >= 4) {
-            tile4(a, aBase, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
-            tileRows(rows - 4, a, aBase + 4 * strideI, strideI, strideP, k, packed, panel * NR * k, target,
-                targetOffset + 4 * targetStride, targetStride);
+            tile4(aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tileRows(4, rows, aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
           } else {
-            tileRows(rows, a, aBase, strideI, strideP, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tileRows(0, rows, aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
           }
           if (!full) {
             for (int r = 0; r < rows; r++) {
@@ -223,8 +231,7 @@ final class VectorGemm implements GemmKernel {
   }
 
   /** Six rows of C times one panel, written (not accumulated) at {@code c[cOffset + r*ldc + jj]}. */
-  private static void tile6(float[] a, int aBase, int strideI, int strideP, int k,
-      float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+  private static void tile6(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
     FloatVector c00 = FloatVector.zero(SPECIES);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -241,23 +248,23 @@ final class VectorGemm implements GemmKernel {
       int bp = panelBase + p * NR;
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-      int ap = aBase + p * strideP;
+      int ap = p * MR;
       FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
       c00 = b0.fma(a0, c00);
       c01 = b1.fma(a0, c01);
-      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + strideI]);
+      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
       c10 = b0.fma(a1, c10);
       c11 = b1.fma(a1, c11);
-      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2 * strideI]);
+      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
       c20 = b0.fma(a2, c20);
       c21 = b1.fma(a2, c21);
-      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3 * strideI]);
+      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
       c30 = b0.fma(a3, c30);
       c31 = b1.fma(a3, c31);
-      FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4 * strideI]);
+      FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4]);
       c40 = b0.fma(a4, c40);
       c41 = b1.fma(a4, c41);
-      FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5 * strideI]);
+      FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5]);
       c50 = b0.fma(a5, c50);
       c51 = b1.fma(a5, c51);
     }
@@ -276,8 +283,7 @@ final class VectorGemm implements GemmKernel {
   }
 
   /** Four rows of C times one panel: the remainder of a row count such as 64 = 10 * 6 + 4, at near full speed. */
-  private static void tile4(float[] a, int aBase, int strideI, int strideP, int k,
-      float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+  private static void tile4(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
     FloatVector c00 = FloatVector.zero(SPECIES);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -290,17 +296,17 @@ final class VectorGemm implements GemmKernel {
       int bp = panelBase + p * NR;
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-      int ap = aBase + p * strideP;
+      int ap = p * MR;
       FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
       c00 = b0.fma(a0, c00);
       c01 = b1.fma(a0, c01);
-      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + strideI]);
+      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
       c10 = b0.fma(a1, c10);
       c11 = b1.fma(a1, c11);
-      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2 * strideI]);
+      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
       c20 = b0.fma(a2, c20);
       c21 = b1.fma(a2, c21);
-      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3 * strideI]);
+      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
       c30 = b0.fma(a3, c30);
       c31 = b1.fma(a3, c31);
     }
@@ -314,16 +320,14 @@ final class VectorGemm implements GemmKernel {
     c31.intoArray(c, cOffset + 3 * ldc + LANES);
   }
 
-  /** Fewer than six rows of C times one panel, a row at a time. */
-  private static void tileRows(int rows, float[] a, int aBase, int strideI, int strideP, int k,
-      float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
-    for (int r = 0; r < rows; r++) {
+  /** Rows {@code from} to {@code to - 1} of a tile (fewer than six in all) times one panel, a row at a time. */
+  private static void tileRows(int from, int to, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    for (int r = from; r < to; r++) {
       FloatVector c0 = FloatVector.zero(SPECIES);
       FloatVector c1 = c0;
-      int aRow = aBase + r * strideI;
       for (int p = 0; p < k; p++) {
         int bp = panelBase + p * NR;
-        FloatVector ar = FloatVector.broadcast(SPECIES, a[aRow + p * strideP]);
+        FloatVector ar = FloatVector.broadcast(SPECIES, a[p * MR + r]);
         c0 = FloatVector.fromArray(SPECIES, packed, bp).fma(ar, c0);
         c1 = FloatVector.fromArray(SPECIES, packed, bp + LANES).fma(ar, c1);
       }
@@ -331,4 +335,15 @@ final class VectorGemm implements GemmKernel {
       c1.intoArray(c, cOffset + r * ldc + LANES);
     }
   }
+
+  /** Rows {@code 0..rows-1} of a tile of op(A), k long, interleaved: {@code panel[p * MR + r]}. */
+  private static void packA(float[] a, int aBase, int strideI, int strideP, int k, int rows, float[] panel) {
+    for (int p = 0; p < k; p++) {
+      int source = aBase + p * strideP;
+      for (int r = 0; r < rows; r++) {
+        panel[p * MR + r] = a[source + r * strideI];
+      }
+    }
+  }
+
 }
