@@ -2,6 +2,7 @@ package dev.bytegrad.cli.train;
 
 import dev.bytegrad.cli.zoo.Data;
 import dev.bytegrad.cli.zoo.ZooModel;
+import dev.bytegrad.runtime.io.CheckpointException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Checkpoint {
   public static Identity identity(Map<String, String> metadata) {
     Metadata m = new Metadata(metadata);
     if (!FORMAT.equals(metadata.get("format"))) {
-      throw new dev.bytegrad.runtime.io.CheckpointException("not a bytegrad training checkpoint (format \""
+      throw new CheckpointException("not a bytegrad training checkpoint (format \""
           + metadata.get("format") + "\", expected \"" + FORMAT + "\")");
     }
     return new Identity(m.text("model"), metadata.containsKey("hidden") ? m.integer("hidden") : null, m.text("data"),
@@ -73,7 +74,7 @@ public final class Checkpoint {
             Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
             Double.parseDouble(f[7])));
       } catch (RuntimeException e) {
-        throw new dev.bytegrad.runtime.io.CheckpointException("the checkpoint's history line \"" + line + "\" is malformed", e);
+        throw new CheckpointException("the checkpoint's history line \"" + line + "\" is malformed", e);
       }
     }
     return new State(history, m.longInteger("step"), m.integer("best_epoch"), m.number("best_loss"));

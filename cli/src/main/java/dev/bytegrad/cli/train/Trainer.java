@@ -20,7 +20,6 @@ import dev.bytegrad.runtime.io.SafeTensors;
 import dev.bytegrad.runtime.train.Lbfgs;
 import dev.bytegrad.runtime.train.Schedule;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

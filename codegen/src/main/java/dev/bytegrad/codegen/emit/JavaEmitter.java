@@ -9,7 +9,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.bytegrad.codegen.loop.Buffer;
-import dev.bytegrad.codegen.loop.Expr;
 import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.Program;
 import dev.bytegrad.codegen.loop.Stmt;

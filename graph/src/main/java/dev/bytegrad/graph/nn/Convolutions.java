@@ -3,7 +3,6 @@ package dev.bytegrad.graph.nn;
 import dev.bytegrad.graph.CallSite;
 import dev.bytegrad.graph.GraphBuildException;
 import dev.bytegrad.graph.Node;
-import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import java.util.Arrays;
