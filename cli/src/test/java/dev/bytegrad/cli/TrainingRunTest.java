@@ -114,7 +114,7 @@ class TrainingRunTest {
     assertThat(filters.getWidth()).isEqualTo(4 * (3 * 8 + 2) + 2);
     MainTest.Run lenet = run("train", "--model", "lenet", "--data", "digits", "--out", directory.resolve("lenet").toString());
     assertThat(lenet.status()).isEqualTo(1);
-    assertThat(lenet.err()).contains("conv2d").contains("a 2x2 input is smaller than the window");
+    assertThat(lenet.err()).contains("conv2d layer conv2").contains("a 2x2 input is smaller than the window");
   }
 
   @Test

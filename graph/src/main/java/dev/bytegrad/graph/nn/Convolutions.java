@@ -38,7 +38,7 @@ public final class Convolutions {
     }
 
     /** How many positions the window takes along {@code axis} (0 height, 1 width) of an input of {@code size}. */
-    int positions(int axis, int size) {
+    public int positions(int axis, int size) {
       int span = dilation[axis] * (kernel[axis] - 1) + 1;
       int padded = size + padLow[axis] + padHigh[axis];
       return padded < span ? 0 : (padded - span) / stride[axis] + 1;

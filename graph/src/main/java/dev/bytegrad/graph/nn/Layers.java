@@ -29,6 +29,12 @@ public final class Layers {
       throw new dev.bytegrad.graph.GraphBuildException("conv2d layer " + name, java.util.List.of(x.type()),
           "needs images [N, C, H, W]", dev.bytegrad.graph.CallSite.capture());
     }
+    Convolutions.Window window = Convolutions.Window.square(kernel, stride, padding);
+    if (window.positions(0, x.shape().dim(2)) < 1 || window.positions(1, x.shape().dim(3)) < 1) {
+      throw new dev.bytegrad.graph.GraphBuildException("conv2d layer " + name, java.util.List.of(x.type()), String.format(
+          "a %dx%d input is smaller than the window (%s)", x.shape().dim(2), x.shape().dim(3), window),
+          dev.bytegrad.graph.CallSite.capture());
+    }
     int in = x.shape().dim(1);
     Node weight = x.graph().parameter(name + ".weight", init, x.dtype(), out, in, kernel, kernel);
     Node bias = x.graph().parameter(name + ".bias", Init.zeros(), x.dtype(), out);

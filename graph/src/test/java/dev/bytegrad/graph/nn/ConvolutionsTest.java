@@ -191,5 +191,7 @@ class ConvolutionsTest {
         .hasMessageContaining("a 4x4 input is smaller than the window (kernel 5x5, stride 1x1, padding 0/0 x 0/0")
         .hasMessageContaining("ConvolutionsTest.java");
     assertThatThrownBy(() -> Convolutions.maxPool2d(g.input("flat", 4, 16), 2, 2, 0)).hasMessageContaining("maxPool2d");
+    assertThatThrownBy(() -> Layers.conv2d(x, "features", 8, 7, 1, 1, dev.bytegrad.graph.Init.heNormal()))
+        .hasMessageContaining("conv2d layer features(f32[1,3,4,4])").hasMessageContaining("a 4x4 input is smaller than the window");
   }
 }
