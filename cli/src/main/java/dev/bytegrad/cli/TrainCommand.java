@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--clip-norm", paramLabel = "C", description = "clip the gradients to this global norm (default: 0, no clipping)")
   private Double clipNorm;
 
-  @Option(names = "--schedule", paramLabel = "SPEC", description = "constant, cosine or step:EPOCHS:GAMMA (default: constant)")
+  @Option(names = "--schedule", paramLabel = "SPEC", description = "constant, cosine or step:EPOCHS:GAMMA (default: the model's, mostly constant)")
   private String schedule;
 
   @Option(names = "--warmup", paramLabel = "STEPS", description = "steps of linear learning-rate warm-up (default: 0)")
@@ -187,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         setting("--momentum", momentum, saved == null ? d.momentum() : saved.momentum()),
         setting("--weight-decay", weightDecay, saved == null ? defaultDecay : saved.weightDecay()),
         setting("--clip-norm", clipNorm, saved == null ? 0.0 : saved.clipNorm()),
-        setting("--schedule", schedule, saved == null ? "constant" : saved.schedule()),
+        setting("--schedule", schedule, saved == null ? d.schedule() : saved.schedule()),
         setting("--warmup", warmup, saved == null ? 0 : saved.warmup()),
         setting("--seed", seed, saved == null ? 1L : saved.seed()),
         setting("--drop-last", dropLast, saved != null && saved.dropLast()),

@@ -70,6 +70,6 @@ record Cnn(String name, boolean lenet) implements ZooModel {
 
   @Override
   public Hyperparameters defaults() {
-    return lenet ? new Hyperparameters(10, 64, "momentum", 0.01, 0.9) : new Hyperparameters(15, 32, "adam", 0.002, 0);
+    return lenet ? new Hyperparameters(10, 64, "momentum", 0.01, 0.9, "cosine") : new Hyperparameters(15, 32, "adam", 0.002, 0);
   }
 }

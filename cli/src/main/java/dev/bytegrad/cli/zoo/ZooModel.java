@@ -13,8 +13,13 @@ public interface ZooModel {
   /** The graph of one batch: where features and targets are fed, the model's output, and the loss. */
   record Network(Node features, Node targets, Node output, Node loss) {}
 
-  /** Training defaults that reach the model's bar on its default data. */
-  record Hyperparameters(int epochs, int batchSize, String optimizer, double learningRate, double momentum) {}
+  /** Training defaults that reach the model's bar on its default data; {@code schedule} as {@code --schedule} takes it. */
+  record Hyperparameters(int epochs, int batchSize, String optimizer, double learningRate, double momentum, String schedule) {
+    /** Defaults with a constant learning rate. */
+    public Hyperparameters(int epochs, int batchSize, String optimizer, double learningRate, double momentum) {
+      this(epochs, batchSize, optimizer, learningRate, momentum, "constant");
+    }
+  }
 
   /** The name on the command line: {@code linreg}, {@code mlp}. */
   String name();

@@ -32,7 +32,7 @@ class ZooTrainingTest {
 
   static TrainingOptions defaults(ZooModel model) {
     ZooModel.Hyperparameters d = model.defaults();
-    return new TrainingOptions(d.epochs(), d.batchSize(), d.optimizer(), d.learningRate(), d.momentum(), 0, 0, "constant", 0, 1,
+    return new TrainingOptions(d.epochs(), d.batchSize(), d.optimizer(), d.learningRate(), d.momentum(), 0, 0, d.schedule(), 0, 1,
         false, 0);
   }
 
@@ -80,7 +80,7 @@ class ZooTrainingTest {
         ZooModel model = Zoo.get(name);
         ZooModel.Hyperparameters d = model.defaults();
         TrainingOptions options = new TrainingOptions(d.epochs(), d.batchSize(), d.optimizer(), d.learningRate(), d.momentum(),
-            0, 0, "constant", 0, seed, false, 0);
+            0, 0, d.schedule(), 0, seed, false, 0);
         double accuracy = new Trainer(model, model.prepare(DataSources.load("digits", 0, seed)), options, Backend.ASM, null, SILENT)
             .train().last().testScore();
         if (name.equals("cnn")) {
