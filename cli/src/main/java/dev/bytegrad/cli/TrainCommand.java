@@ -109,6 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     if (model == null && resume == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--model=NAME' (or --resume PATH)");
     }
+    ProgressReporter.Mode progressMode = mode();
     Map<String, String> saved = resume == null ? null : SafeTensors.header(checkpointFile()).metadata();
     Checkpoint.Identity identity = saved == null ? null : Checkpoint.identity(saved);
     ZooModel zooModel = ModelOption.resolve(spec, setting("--model", model, identity == null ? null : identity.model()),
@@ -127,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
     output.printf("optimizer %s, learning rate %g (%s), batch %d, epochs %d, seed %d, backend %s, %d threads%n",
         options.optimizer(), options.learningRate(), options.schedule(), options.batchSize(), options.epochs(), options.seed(),
         chosen, Gemm.threads());
-    ProgressReporter reporter = new ProgressReporter(output, mode(), zooModel.isClassifier());
+    ProgressReporter reporter = new ProgressReporter(output, progressMode, zooModel.isClassifier());
     Trainer trainer = new Trainer(zooModel, dataSet, options, chosen, run, reporter);
     if (resume != null) {
       trainer.resume(checkpointFile());

@@ -9,6 +9,7 @@ import dev.bytegrad.codegen.lower.Lowering;
 import dev.bytegrad.codegen.lower.Signature;
 import dev.bytegrad.graph.Graph;
 import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.Verifier;
 import dev.bytegrad.graph.op.Leaf;
 import dev.bytegrad.graph.rewrite.Rewriter;
 import dev.bytegrad.graph.train.TrainingGraph;
@@ -48,7 +49,9 @@ public final class GraphCompiler {
   /** Compiles {@code signature} into a class called {@code name}, with {@code backend}. */
   public static Compiled compile(String name, Signature signature, Backend backend) {
     long start = System.nanoTime();
+    Verifier.check("building", roots(signature));
     Signature simplified = simplify(signature);
+    Verifier.check("simplification", roots(simplified));
     Program program = Lowering.lower(name, simplified);
     String source = null;
     byte[] classFile = null;
@@ -68,14 +71,19 @@ public final class GraphCompiler {
     return new Compiled(simplified, backend, program, source, classFile, (System.nanoTime() - start) / 1e9, factory);
   }
 
+  private static List<Node> roots(Signature signature) {
+    List<Node> roots = new java.util.ArrayList<>(signature.outputs());
+    roots.addAll(signature.updates().values());
+    return roots;
+  }
+
   /**
    * The signature over the simplified graph: inputs and parameters in the same order (found again by
    * their ops), outputs and updates rewritten. When simplification reduces a result to a bare input,
    * parameter or constant, or makes two results one node, the function is compiled as it was given.
    */
   public static Signature simplify(Signature signature) {
-    List<Node> roots = new java.util.ArrayList<>(signature.outputs());
-    roots.addAll(signature.updates().values());
+    List<Node> roots = roots(signature);
     if (roots.isEmpty()) {
       return signature;
     }

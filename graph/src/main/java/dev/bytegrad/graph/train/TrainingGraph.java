@@ -33,6 +33,7 @@ public record TrainingGraph(Node loss, Node learningRate, List<Node> parameters,
     }
     Node learningRate = loss.graph().input(LEARNING_RATE, loss.dtype());
     List<Node> gradients = regularization.apply(parameters, Autodiff.grad(loss, parameters));
+    dev.bytegrad.graph.Verifier.check("autodiff", gradients);
     return new TrainingGraph(loss, learningRate, List.copyOf(parameters), gradients,
         Collections.unmodifiableMap(new LinkedHashMap<>(optimizer.updates(parameters, gradients, learningRate))));
   }
