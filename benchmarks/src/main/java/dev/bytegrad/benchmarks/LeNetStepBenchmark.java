@@ -6,7 +6,6 @@ import dev.bytegrad.cli.zoo.Zoo;
 import dev.bytegrad.codegen.Backend;
 import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.graph.Parameters;
-import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.graph.train.Momentum;
 import dev.bytegrad.graph.train.Regularization;
 import dev.bytegrad.runtime.CompiledFunction;
@@ -64,7 +63,7 @@ public class LeNetStepBenchmark {
     Functions functions = Functions.trainingStep(Zoo.get("lenet"), new Data.Dims(784, 10), 64, new Momentum(0.9), Regularization.NONE);
     Parameters values = Parameters.initialize(functions.graph(), 1);
     step = GraphCompiler.compile("lenet_step", functions.step(), Backend.parse(implementation))
-        .instantiate(functions.parameters().stream().map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new));
+        .instantiate(functions.bind(values));
     SplittableRandom random = new SplittableRandom(2);
     Tensor x = Tensor.zeros(DType.F32, Shape.of(64, 784));
     Tensor y = Tensor.zeros(DType.I32, Shape.of(64));
@@ -75,7 +74,7 @@ public class LeNetStepBenchmark {
       y.ints()[i] = random.nextInt(10);
     }
     inputs = new Tensor[] {x, y, Tensor.scalar(DType.F32, 0.01)};
-    outputs = new Tensor[] {Tensor.zeros(DType.F32, Shape.scalar()), Tensor.zeros(DType.F32, Shape.of(64, 10))};
+    outputs = functions.newOutputs();
   }
 
   @Benchmark

@@ -8,8 +8,6 @@ import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.graph.GradientCheck;
 import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.Parameters;
-import dev.bytegrad.graph.op.Parameter;
-import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import java.io.PrintWriter;
@@ -72,14 +70,9 @@ final class GradcheckCommand implements Callable<Integer> {
     Dataset examples = dataSet.train().select(IntStream.range(0, Math.min(batch, dataSet.train().size())).toArray());
     Functions functions = Functions.lossAndGradient(zooModel, dataSet.dims(), examples.size());
     Parameters parameters = Parameters.initialize(functions.graph(), seed);
-    List<Tensor> bound = functions.parameters().stream().map(p -> parameters.get(((Parameter) p.op()).name())).toList();
-    Tensor[] outputs = new Tensor[1 + bound.size()];
-    outputs[0] = Tensor.zeros(functions.network().loss().dtype(), Shape.scalar());
-    for (int i = 0; i < bound.size(); i++) {
-      outputs[i + 1] = Tensor.zeros(bound.get(i).dtype(), bound.get(i).shape());
-    }
+    Tensor[] outputs = functions.newOutputs();
     GraphCompiler.compile(zooModel.name() + "_loss_and_gradient", functions.step(), chosen)
-        .instantiate(bound.toArray(Tensor[]::new))
+        .instantiate(functions.bind(parameters))
         .run(new Tensor[] {examples.features(), examples.targets()}, outputs);
     Map<Node, Tensor> feeds = new HashMap<>(parameters.feeds(functions.graph()));
     feeds.put(functions.network().features(), examples.features());

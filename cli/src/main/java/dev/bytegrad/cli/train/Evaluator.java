@@ -8,9 +8,7 @@ import dev.bytegrad.codegen.Backend;
 import dev.bytegrad.codegen.Compiled;
 import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.graph.Parameters;
-import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.runtime.CompiledFunction;
-import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import java.util.stream.IntStream;
@@ -53,12 +51,9 @@ public final class Evaluator {
     Functions functions = Functions.evaluation(zooModel, dims, size);
     Compiled compiled = GraphCompiler.compile(zooModel.name() + "_evaluation_" + size, functions.step(), backend);
     compileSeconds += compiled.compileSeconds();
-    Tensor[] bound = functions.parameters().stream().map(p -> parameters.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
     Tensor x = Tensor.zeros(set.features().dtype(), set.features().shape().withDim(0, size));
     Tensor y = Tensor.zeros(set.targets().dtype(), set.targets().shape().withDim(0, size));
-    Tensor loss = Tensor.zeros(functions.network().loss().dtype(), Shape.scalar());
-    Tensor out = Tensor.zeros(functions.network().output().dtype(), functions.network().output().shape());
-    return new Pass(size, compiled.instantiate(bound), new Tensor[] {x, y}, new Tensor[] {loss, out});
+    return new Pass(size, compiled.instantiate(functions.bind(parameters)), new Tensor[] {x, y}, functions.newOutputs());
   }
 
   double compileSeconds() {
@@ -74,7 +69,10 @@ public final class Evaluator {
       set.copyRows(rows, start, pass.size(), pass.inputs()[0], pass.inputs()[1]);
       pass.function().run(pass.inputs(), pass.outputs());
       lossSum += pass.outputs()[0].getDouble(0) * pass.size();
-      System.arraycopy(pass.outputs()[1].floats(), 0, output.floats(), start * width, pass.size() * width);
+      Tensor chunk = pass.outputs()[1];
+      for (int i = 0; i < chunk.size(); i++) {
+        output.setDouble(start * width + i, chunk.getDouble(i));
+      }
     }
     double score = model.isClassifier() ? Metrics.accuracy(output, set.targets()) : Metrics.meanSquaredError(output, set.targets());
     return new double[] {lossSum / set.size(), score};

@@ -28,7 +28,6 @@ public final class ProgressReporter implements Trainer.Listener {
   private final boolean classifier;
   private int epochs;
   private int stepsPerEpoch;
-  private int first;
   private long started;
   private long lastShown;
   private long stepsDone;
@@ -42,7 +41,6 @@ public final class ProgressReporter implements Trainer.Listener {
 
   @Override
   public void start(int first, int epochs, int stepsPerEpoch) {
-    this.first = first;
     this.epochs = epochs;
     this.stepsPerEpoch = stepsPerEpoch;
     this.started = System.nanoTime();

@@ -7,12 +7,9 @@ import dev.bytegrad.cli.zoo.ZooModel;
 import dev.bytegrad.codegen.Backend;
 import dev.bytegrad.codegen.Compiled;
 import dev.bytegrad.codegen.GraphCompiler;
-import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.Parameters;
-import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
-import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import dev.bytegrad.runtime.data.Minibatches;
@@ -62,8 +59,8 @@ public final class Trainer {
     }
   }
 
-  /** A compiled function with the argument arrays it is called with (reused: no allocation per call). */
-  private record Bound(int batchSize, CompiledFunction function, Tensor[] inputs, Tensor[] outputs) {}
+  /** A compiled step for one batch size, with the argument arrays it is called with (reused: no allocation per call). */
+  private record Step(int batchSize, CompiledFunction function, Tensor[] inputs, Tensor[] outputs) {}
 
   private final ZooModel model;
   private final Data data;
@@ -71,7 +68,7 @@ public final class Trainer {
   private final Backend backend;
   private final Listener listener;
   private final RunDirectory run;
-  private final List<Bound> steps = new ArrayList<>();
+  private final List<Step> steps = new ArrayList<>();
   private final Tensor learningRate = Tensor.scalar(DType.F32, 0);
   private final Parameters parameters;
   private final List<Epoch> history = new ArrayList<>();
@@ -141,7 +138,7 @@ public final class Trainer {
       int[] stepInEpoch = {0};
       int current = epoch + 1;
       batches.forEach(epoch, b -> {
-        Bound step = stepFor(b.size());
+        Step step = stepFor(b.size());
         learningRate.setDouble(0, schedule.rate(globalStep++));
         step.inputs()[0] = b.features();
         step.inputs()[1] = b.targets();
@@ -163,15 +160,11 @@ public final class Trainer {
     Functions functions = Functions.lossAndGradient(model, data.dims(), data.train().size());
     Compiled compiled = compile(model.name() + "_loss_and_gradient", functions);
     firstStep = compiled;
-    List<Tensor> tensors = bind(functions.parameters());
-    CompiledFunction function = compiled.instantiate(tensors.toArray(Tensor[]::new));
+    Tensor[] tensors = functions.bind(parameters);
+    CompiledFunction function = compiled.instantiate(tensors);
     Tensor[] inputs = {data.train().features(), data.train().targets()};
-    Tensor[] outputs = new Tensor[1 + tensors.size()];
-    outputs[0] = Tensor.zeros(functions.network().loss().dtype(), Shape.scalar());
-    for (int i = 0; i < tensors.size(); i++) {
-      outputs[i + 1] = Tensor.zeros(tensors.get(i).dtype(), tensors.get(i).shape());
-    }
-    FlatParameters flat = new FlatParameters(tensors);
+    Tensor[] outputs = functions.newOutputs();
+    FlatParameters flat = new FlatParameters(List.of(tensors));
     listener.start(1, options.epochs(), 1);
     try {
       Lbfgs.minimize((x, gradient) -> {
@@ -245,7 +238,7 @@ public final class Trainer {
   }
 
   /** The step compiled for {@code batchSize}, compiling it on first use; a scan, so nothing is boxed per step. */
-  private Bound stepFor(int batchSize) {
+  private Step stepFor(int batchSize) {
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i).batchSize() == batchSize) {
         return steps.get(i);
@@ -256,8 +249,8 @@ public final class Trainer {
     if (firstStep == null) {
       firstStep = compiled;
     }
-    Bound step = bound(batchSize, compiled, functions, 3);
-    step.inputs()[2] = learningRate;
+    Step step = new Step(batchSize, compiled.instantiate(functions.bind(parameters)), new Tensor[] {null, null, learningRate},
+        functions.newOutputs());
     steps.add(step);
     return step;
   }
@@ -266,16 +259,5 @@ public final class Trainer {
     Compiled compiled = GraphCompiler.compile(name, functions.step(), backend);
     compileSeconds += compiled.compileSeconds();
     return compiled;
-  }
-
-  /** Instantiates {@code compiled} over the shared parameters, with output tensors for the loss and output. */
-  private Bound bound(int batchSize, Compiled compiled, Functions functions, int inputCount) {
-    Node output = functions.network().output();
-    Tensor[] outputs = {Tensor.zeros(functions.network().loss().dtype(), Shape.scalar()), Tensor.zeros(output.dtype(), output.shape())};
-    return new Bound(batchSize, compiled.instantiate(bind(functions.parameters()).toArray(Tensor[]::new)), new Tensor[inputCount], outputs);
-  }
-
-  private List<Tensor> bind(List<Node> graphParameters) {
-    return graphParameters.stream().map(p -> parameters.get(((Parameter) p.op()).name())).toList();
   }
 }

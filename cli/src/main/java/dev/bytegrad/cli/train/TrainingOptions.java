@@ -6,6 +6,7 @@ import dev.bytegrad.runtime.train.Schedule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Everything that decides a training run's trajectory: with the same options, data and seed, two runs
@@ -22,7 +23,7 @@ public record TrainingOptions(int epochs, int batchSize, String optimizer, doubl
     double weightDecay, double clipNorm, String schedule, int warmup, long seed, boolean dropLast, int patience) {
 
   /** The optimizer names {@code --optimizer} accepts. */
-  public static final List<String> OPTIMIZERS = java.util.stream.Stream.concat(Optimizer.NAMES.stream(), java.util.stream.Stream.of("lbfgs")).toList();
+  public static final List<String> OPTIMIZERS = Stream.concat(Optimizer.NAMES.stream(), Stream.of("lbfgs")).toList();
 
   public TrainingOptions {
     if (epochs < 1 || batchSize < 1) {

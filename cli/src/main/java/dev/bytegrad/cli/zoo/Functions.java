@@ -4,9 +4,12 @@ import dev.bytegrad.codegen.lower.Signature;
 import dev.bytegrad.graph.Autodiff;
 import dev.bytegrad.graph.Graph;
 import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.Parameters;
+import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.graph.train.Optimizer;
 import dev.bytegrad.graph.train.Regularization;
 import dev.bytegrad.graph.train.TrainingGraph;
+import dev.bytegrad.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,5 +73,15 @@ public record Functions(Graph graph, ZooModel.Network network, Signature step, L
     outputs.addAll(Autodiff.grad(network.loss(), parameters));
     return new Functions(graph, network,
         new Signature(List.of(network.features(), network.targets()), parameters, outputs, Map.of()), parameters);
+  }
+
+  /** {@code values}' tensor for each of {@link #parameters()}, in order: what a compiled function is instantiated with. */
+  public Tensor[] bind(Parameters values) {
+    return parameters.stream().map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
+  }
+
+  /** Zeros of each output's type, in order: the tensors a compiled function writes its outputs into. */
+  public Tensor[] newOutputs() {
+    return step.outputs().stream().map(node -> Tensor.zeros(node.dtype(), node.shape())).toArray(Tensor[]::new);
   }
 }

@@ -70,7 +70,7 @@ public final class Convolutions {
     int n = x.shape().dim(0);
     int channels = x.shape().dim(1);
     int outputs = w.shape().dim(0);
-    int[] positions = positions("conv2d", x, window, w);
+    int[] positions = positions("conv2d", window, x, w);
     int patch = channels * window.kernel()[0] * window.kernel()[1];
     // the table: one row per (channel, row, column) holding that pixel of every image, then a zero row
     Node table = withExtraRow(x.transpose(1, 2, 3, 0).reshape(channels * x.shape().dim(2) * x.shape().dim(3), n), 0);
@@ -101,7 +101,7 @@ public final class Convolutions {
     }
     int n = x.shape().dim(0);
     int channels = x.shape().dim(1);
-    int[] positions = positions(op, x, window);
+    int[] positions = positions(op, window, x);
     int taps = window.kernel()[0] * window.kernel()[1];
     // the table: one row per (row, column) holding that pixel of every image and channel, then a padding row
     Node table = withExtraRow(x.transpose(2, 3, 0, 1).reshape(x.shape().dim(2) * x.shape().dim(3), n * channels),
@@ -160,7 +160,9 @@ public final class Convolutions {
     return Node.concat(0, table, table.graph().constant(row));
   }
 
-  private static int[] positions(String op, Node x, Window window, Node... more) {
+  /** The window's positions over the images {@code operands[0]}, failing naming all {@code operands} if none fit. */
+  private static int[] positions(String op, Window window, Node... operands) {
+    Node x = operands[0];
     for (int axis = 0; axis < 2; axis++) {
       if (window.kernel()[axis] < 1 || window.stride()[axis] < 1 || window.dilation()[axis] < 1
           || window.padLow()[axis] < 0 || window.padHigh()[axis] < 0) {
@@ -169,8 +171,6 @@ public final class Convolutions {
     }
     int[] positions = {window.positions(0, x.shape().dim(2)), window.positions(1, x.shape().dim(3))};
     if (positions[0] < 1 || positions[1] < 1) {
-      Node[] operands = Arrays.copyOf(new Node[] {x}, 1 + more.length);
-      System.arraycopy(more, 0, operands, 1, more.length);
       throw failure(op, String.format("a %dx%d input is smaller than the window (%s)", x.shape().dim(2), x.shape().dim(3),
           window), operands);
     }
