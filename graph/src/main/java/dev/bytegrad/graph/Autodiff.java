@@ -1,6 +1,7 @@
 package dev.bytegrad.graph;
 
 import dev.bytegrad.graph.op.Leaf;
+import dev.bytegrad.graph.op.Scan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,13 +48,32 @@ public final class Autodiff {
     for (int i = 0; i < outputs.size(); i++) {
       accumulate(cotangent, outputs.get(i), cotangents.get(i));
     }
+    Map<List<Object>, List<Node>> loops = scanSiblings(order);
     for (int i = order.size() - 1; i >= 0; i--) {
       Node node = order.get(i);
       Node g = cotangent.get(node);
-      if (g == null || node.op() instanceof Leaf || !relevant.contains(node)) {
+      if (node.op() instanceof Leaf || !relevant.contains(node)) {
         continue;
       }
-      List<Node> contributions = node.op().vjp(node, g);
+      List<Node> contributions;
+      if (node.op() instanceof Scan) {
+        // The results of one loop are differentiated together, by one backward loop, once all their
+        // users are done: at the first sibling in topological order, reached last here.
+        List<Node> siblings = loops.get(loopOf(node));
+        if (siblings.get(0) != node) {
+          continue;
+        }
+        List<Node> gs = new ArrayList<>();
+        siblings.forEach(sibling -> gs.add(cotangent.get(sibling)));
+        if (gs.stream().allMatch(java.util.Objects::isNull)) {
+          continue;
+        }
+        contributions = Scan.vjp(siblings, gs);
+      } else if (g == null) {
+        continue;
+      } else {
+        contributions = node.op().vjp(node, g);
+      }
       for (int k = 0; k < node.inputs().size(); k++) {
         Node input = node.inputs().get(k);
         Node contribution = contributions.get(k);
@@ -121,6 +141,22 @@ public final class Autodiff {
    */
   public static List<Node> hvp(Node loss, List<Node> wrt, List<Node> vectors) {
     return jvp(grad(loss, wrt), wrt, vectors);
+  }
+
+  /** The scan nodes of {@code order} grouped by loop (body, length, direction and operands), each group in order. */
+  private static Map<List<Object>, List<Node>> scanSiblings(List<Node> order) {
+    Map<List<Object>, List<Node>> loops = new HashMap<>();
+    for (Node node : order) {
+      if (node.op() instanceof Scan) {
+        loops.computeIfAbsent(loopOf(node), k -> new ArrayList<>()).add(node);
+      }
+    }
+    return loops;
+  }
+
+  private static List<Object> loopOf(Node node) {
+    Scan scan = (Scan) node.op();
+    return List.of(scan.body(), scan.length(), scan.reverse(), node.inputs());
   }
 
   private static void accumulate(Map<Node, Node> cotangent, Node node, Node contribution) {

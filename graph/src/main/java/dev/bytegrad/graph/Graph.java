@@ -36,6 +36,100 @@ public final class Graph {
   private final Map<Key, Node> interned = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Node> namedLeaves = new LinkedHashMap<>();
+  private final Graph parent;
+  private final Map<Node, Node> captures = new LinkedHashMap<>();
+
+  /** An empty graph. */
+  public Graph() {
+    this(null);
+  }
+
+  private Graph(Graph parent) {
+    this.parent = parent;
+  }
+
+  /**
+   * A graph nested in this one, for the body of a loop: an operand from this graph (or one enclosing
+   * it) used in the nested graph is captured — it becomes an input of the nested graph, which the loop
+   * passes in as a constant. See {@link #captures()}.
+   */
+  public Graph nested() {
+    return new Graph(this);
+  }
+
+  /** The enclosing graph of a nested one; null for a top-level graph. */
+  public Graph parent() {
+    return parent;
+  }
+
+  /** Each captured outer node and the input standing for it here, in capture order. */
+  public Map<Node, Node> captures() {
+    return Collections.unmodifiableMap(captures);
+  }
+
+  /** {@code node} itself when it is of this graph; the input capturing it when it is of an enclosing one. */
+  Node local(Node node) {
+    if (node.graph() == this) {
+      return node;
+    }
+    if (!encloses(node.graph())) {
+      throw new IllegalArgumentException(node + " belongs to a graph that does not enclose this one");
+    }
+    return capture(node);
+  }
+
+  /** The input of this nested graph standing for {@code outer}, a node of an enclosing graph. */
+  private Node capture(Node outer) {
+    Node here = outer.graph() == parent ? outer : parent.capture(outer);
+    Node existing = captures.get(here);
+    if (existing != null) {
+      return existing;
+    }
+    Node input = apply(new Input("capture" + captures.size(), here.type()));
+    captures.put(here, input);
+    return input;
+  }
+
+  private boolean encloses(Graph other) {
+    for (Graph g = parent; g != null; g = g.parent) {
+      if (g == other) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Copies the nodes {@code outputs} depend on into this graph, replacing each key of
+   * {@code substitution} by its value, and returns the copies of the outputs. Leaves not substituted
+   * are declared again here (an input or parameter by the same name).
+   */
+  public List<Node> inline(List<Node> outputs, Map<Node, Node> substitution) {
+    Map<Node, Node> copies = new HashMap<>(substitution);
+    for (Node node : Topology.reachable(outputs)) {
+      if (copies.containsKey(node)) {
+        continue;
+      }
+      List<Node> operands = new ArrayList<>(node.inputs().size());
+      node.inputs().forEach(input -> operands.add(copies.get(input)));
+      Node copy;
+      if (operands.isEmpty() && node.op() instanceof dev.bytegrad.graph.op.Leaf) {
+        copy = leafLike(node);
+      } else {
+        copy = apply(node.op(), operands);
+      }
+      copies.put(node, copy);
+    }
+    List<Node> result = new ArrayList<>(outputs.size());
+    outputs.forEach(output -> result.add(copies.get(output)));
+    return result;
+  }
+
+  private Node leafLike(Node leaf) {
+    String name = leaf.op() instanceof Input input ? input.name() : leaf.op() instanceof Parameter p ? p.name() : null;
+    Node existing = name == null ? null : namedLeaves.get(name);
+    return existing != null && existing.op().equals(leaf.op()) ? existing : apply(leaf.op());
+  }
 
   /** A named f32 input fed at each call. */
   public Node input(String name, int... dims) {
@@ -98,6 +192,11 @@ public final class Graph {
       return existing;
     }
     List<TensorType> types = new ArrayList<>(inputs.size());
+    if (inputs.stream().anyMatch(input -> input.graph() != this && encloses(input.graph()))) {
+      List<Node> local = new ArrayList<>(inputs.size());
+      inputs.forEach(input -> local.add(input.graph() != this && encloses(input.graph()) ? capture(input) : input));
+      return apply(op, local);
+    }
     for (Node input : inputs) {
       if (input.graph() != this) {
         throw new GraphBuildException(op.opName(), List.of(input.type()),

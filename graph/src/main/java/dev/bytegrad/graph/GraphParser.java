@@ -116,6 +116,9 @@ public final class GraphParser {
     if (kind == null) {
       throw error("unknown op '" + name + "'");
     }
+    if (kind == dev.bytegrad.graph.op.Scan.class) {
+      throw error("a scan is printed with its body for reading, but its body cannot be read back from text; build loops with Scans.scan");
+    }
     RecordComponent[] components = kind.getRecordComponents();
     Class<?>[] types = new Class<?>[components.length];
     Object[] arguments = new Object[components.length];

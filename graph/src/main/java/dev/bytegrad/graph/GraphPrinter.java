@@ -1,6 +1,7 @@
 package dev.bytegrad.graph;
 
 import dev.bytegrad.graph.op.Primitive;
+import dev.bytegrad.graph.op.ScanBody;
 import dev.bytegrad.runtime.Tensor;
 import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ public final class GraphPrinter {
     for (Node node : Topology.reachable(outputs)) {
       numbers.put(node, numbers.size());
       text.append('%').append(numbers.get(node)).append(" = ").append(node.op().opName())
-          .append(attributes(node.op()));
+          .append(attributes(node.op(), true));
       for (Node input : node.inputs()) {
         text.append(" %").append(numbers.get(input));
       }
@@ -46,16 +47,22 @@ public final class GraphPrinter {
   /** One node alone, by graph ids: {@code %12 = matmul %3 %5 : f32[32,64]}. */
   public static String line(Node node) {
     StringBuilder text = new StringBuilder("%").append(node.id()).append(" = ").append(node.op().opName())
-        .append(attributes(node.op()));
+        .append(attributes(node.op(), false));
     node.inputs().forEach(input -> text.append(" %").append(input.id()));
     return text.append(" : ").append(node.type()).toString();
   }
 
   /** {@code [name=value, ...]}, or nothing for a primitive without attributes. */
   static String attributes(Primitive op) {
+    return attributes(op, true);
+  }
+
+  /** The attributes; a loop's body in full when {@code bodies}, else in one line. */
+  static String attributes(Primitive op, boolean bodies) {
     String attributes = java.util.Arrays.stream(op.getClass().getRecordComponents())
         .filter(c -> c.getType() != TensorType.class)
-        .map(c -> snakeCase(c.getName()) + "=" + format(value(op, c)))
+        .map(c -> snakeCase(c.getName()) + "=" + (value(op, c) instanceof ScanBody body
+            ? (bodies ? "{\n" + body.text("    ") + "\n  }" : body.toString()) : format(value(op, c))))
         .collect(Collectors.joining(", "));
     return attributes.isEmpty() ? "" : "[" + attributes + "]";
   }

@@ -2,6 +2,7 @@ package dev.bytegrad.graph;
 
 import dev.bytegrad.graph.op.Input;
 import dev.bytegrad.graph.op.Parameter;
+import dev.bytegrad.graph.op.Scan;
 import dev.bytegrad.graph.op.Value;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Tensor;
@@ -43,10 +44,16 @@ public final class Interpreter {
   /** The values of {@code outputs} given a tensor for every input and parameter they depend on. */
   public List<Tensor> evaluate(List<Node> outputs, Map<Node, Tensor> feeds) {
     Map<Node, Value> values = new HashMap<>();
+    Map<List<Object>, List<Value>> loops = new HashMap<>();
     for (Node node : Topology.reachable(outputs)) {
       Value value;
       if (node.op() instanceof Input || node.op() instanceof Parameter) {
         value = feed(node, feeds);
+      } else if (node.op() instanceof Scan scan) {
+        List<Value> arguments = new ArrayList<>(node.inputs().size());
+        node.inputs().forEach(input -> arguments.add(values.get(input)));
+        List<Object> loop = List.of(scan.body(), scan.length(), scan.reverse(), node.inputs());
+        value = loops.computeIfAbsent(loop, k -> scan.run(arguments, this::evaluate, roundToDeclared)).get(scan.output());
       } else {
         List<Value> arguments = new ArrayList<>(node.inputs().size());
         node.inputs().forEach(input -> arguments.add(values.get(input)));

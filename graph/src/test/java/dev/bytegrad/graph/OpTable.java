@@ -21,6 +21,7 @@ import dev.bytegrad.graph.op.Pow;
 import dev.bytegrad.graph.op.Primitive;
 import dev.bytegrad.graph.op.ReduceMax;
 import dev.bytegrad.graph.op.Reshape;
+import dev.bytegrad.graph.op.Scan;
 import dev.bytegrad.graph.op.ScatterAdd;
 import dev.bytegrad.graph.op.Select;
 import dev.bytegrad.graph.op.Slice;
@@ -147,7 +148,48 @@ public final class OpTable {
       entry("matmul_broadcast_batch", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(2, 3, 4), real(4, 2)),
       flat("one_hot", OneHot.class, x -> x.get(0).oneHot(4, DType.F64), index(2, 3)),
       entry("gather", Gather.class, x -> x.get(0).gather(x.get(1)), real(4, 3), index(2, 5)),
-      entry("scatter_add", ScatterAdd.class, x -> x.get(1).scatterAdd(x.get(0), 4), index(6), real(6, 2)));
+      entry("scatter_add", ScatterAdd.class, x -> x.get(1).scatterAdd(x.get(0), 4), index(6), real(6, 2)),
+      entry("scan_rnn_outputs", Scan.class, OpTable::rnn, real(2, 3), real(4, 2, 3), real(3, 3)),
+      entry("scan_two_carries_reverse_final", Scan.class, OpTable::twoCarries, real(3), real(3), real(5, 3), real(3)),
+      entry("scan_index_sequence_history", Scan.class, OpTable::indexHistory, real(2), index(4, 2), real(2)),
+      entry("scan_nested", Scan.class, OpTable::nested, real(2), real(3, 3, 2), real(2)),
+      entry("scan_length_zero", Scan.class, x -> rnnOver(x.get(0), x.get(1), x.get(2)).output(0), real(2, 3), real(0, 2, 3), real(3, 3)));
+
+  // h_t = tanh(h_{t-1} w / 2 + x_t), every h_t stacked; w is captured from the enclosing graph
+  private static Node rnn(List<Node> x) {
+    return rnnOver(x.get(0), x.get(1), x.get(2)).output(0);
+  }
+
+  private static Scans.Result rnnOver(Node h0, Node xs, Node w) {
+    return Scans.scan(List.of(h0), List.of(xs), (h, xt) -> Scans.step(h.get(0).matmul(w).mul(0.5).add(xt.get(0)).tanh()));
+  }
+
+  // two carries that feed each other and an output that is neither, run backwards; the result is a final carry
+  private static Node twoCarries(List<Node> x) {
+    Node scale = x.get(3);
+    return Scans.scan(List.of(x.get(0), x.get(1)), List.of(x.get(2)), 5, true, (c, xt) -> {
+      Node a = c.get(0).mul(xt.get(0)).add(c.get(1).tanh());
+      Node b = c.get(0).mul(scale).sigmoid();
+      return Scans.step(List.of(a, b), List.of(a.mul(b)));
+    }).carry(0);
+  }
+
+  // an i32 sequence (no derivative) steering a floating carry; the result is the carry's history
+  private static Node indexHistory(List<Node> x) {
+    Node w = x.get(2);
+    return Scans.scan(List.of(x.get(0)), List.of(x.get(1)),
+        (h, it) -> Scans.step(h.get(0).mul(w).add(it.get(0).cast(w.dtype())).tanh())).history(0);
+  }
+
+  // a scan in a scan's body: the inner loop runs over the rows of each outer slice and captures w twice over
+  private static Node nested(List<Node> x) {
+    Node w = x.get(2);
+    return Scans.scan(List.of(x.get(0)), List.of(x.get(1)), (h, rows) -> {
+      Node inner = Scans.scan(List.of(h.get(0)), List.of(rows.get(0)),
+          (c, r) -> Scans.step(c.get(0).mul(0.5).add(r.get(0).mul(w)).tanh())).carry(0);
+      return Scans.step(inner.mul(h.get(0)).sigmoid());
+    }).output(0);
+  }
 
   /** A built entry: its graph's operand nodes, the result, and random values for the operands. */
   public record Built(List<Node> operands, Node result, Map<Node, Tensor> feeds) {}

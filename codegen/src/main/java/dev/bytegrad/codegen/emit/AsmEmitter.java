@@ -49,7 +49,7 @@ public final class AsmEmitter {
     emitFields();
     emitConstructor();
     emitRun();
-    for (Kernel kernel : program.kernels()) {
+    for (Kernel kernel : program.allKernels()) {
       emitKernel(kernel);
     }
     writer.visitEnd();
@@ -168,6 +168,9 @@ public final class AsmEmitter {
     } else if (statement instanceof Stmt.Assign assign) {
       expressions.emit(assign.value());
       expressions.store(assign.local());
+    } else if (statement instanceof Stmt.Call call) {
+      method.visitVarInsn(ALOAD, 0);
+      method.visitMethodInsn(INVOKESPECIAL, owner, call.kernel().name(), "()V", false);
     } else {
       emitGemm(method, expressions, (Stmt.Gemm) statement);
     }

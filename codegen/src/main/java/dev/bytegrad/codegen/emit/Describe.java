@@ -14,7 +14,7 @@ final class Describe {
         + ".<br>\nOutputs: " + list(program.outputs())
         + ".<br>\nParameters (updated in place by training steps): " + list(program.parameters())
         + ".<br>\nArena of intermediates: " + program.arenaBytes() + " bytes, allocated once; "
-        + program.kernels().size() + " kernels.\n";
+        + program.allKernels().size() + " kernels.\n";
   }
 
   private static String list(List<Buffer> buffers) {

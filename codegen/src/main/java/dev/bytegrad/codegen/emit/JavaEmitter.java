@@ -64,7 +64,7 @@ public final class JavaEmitter {
     emitFields(type);
     type.addMethod(emitConstructor());
     type.addMethod(emitRun());
-    for (Kernel kernel : program.kernels()) {
+    for (Kernel kernel : program.allKernels()) {
       type.addMethod(emitKernel(kernel));
     }
     return JavaFile.builder(packageName, type.build())
@@ -144,6 +144,8 @@ public final class JavaEmitter {
       return CodeBlock.of("$T $L = $L;\n", primitive(declare.local().dtype()), declare.local().name(), expressions.render(declare.init()));
     } else if (statement instanceof Stmt.Assign assign) {
       return CodeBlock.of("$L = $L;\n", assign.local().name(), expressions.render(assign.value()));
+    } else if (statement instanceof Stmt.Call call) {
+      return CodeBlock.of("$L();\n", call.kernel().name());
     }
     return emitGemm((Stmt.Gemm) statement);
   }

@@ -29,7 +29,7 @@ public final class LoopPrinter {
         text.append("  arena ").append(dtype).append(": ").append(program.arenaSize(dtype)).append(" elements\n");
       }
     }
-    for (Kernel kernel : program.kernels()) {
+    for (Kernel kernel : program.allKernels()) {
       text.append("kernel ").append(kernel.name()).append("  # ").append(kernel.comment().replace("\n", "\n  #")).append('\n');
       kernel.body().forEach(statement -> statement(text, statement, 1));
     }
@@ -62,6 +62,8 @@ public final class LoopPrinter {
           .append(expression(declare.init(), 0));
     } else if (statement instanceof Stmt.Assign assign) {
       text.append(assign.local().name()).append(" = ").append(expression(assign.value(), 0));
+    } else if (statement instanceof Stmt.Call call) {
+      text.append("call ").append(call.kernel().name());
     } else {
       Stmt.Gemm g = (Stmt.Gemm) statement;
       text.append(String.format("gemm m=%d n=%d k=%d a=%s%s[%s] lda=%d b=%s%s[%s] ldb=%d c=%s[%s] ldc=%d",

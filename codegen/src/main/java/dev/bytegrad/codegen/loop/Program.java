@@ -22,6 +22,24 @@ public record Program(String name, List<Buffer> inputs, List<Buffer> outputs, Li
     arenaSizes = Map.copyOf(arenaSizes);
   }
 
+  /** Every kernel to emit: those {@code run} calls, in order, then those they call, depth first, each once. */
+  public List<Kernel> allKernels() {
+    java.util.LinkedHashMap<String, Kernel> all = new java.util.LinkedHashMap<>();
+    kernels.forEach(kernel -> all.put(kernel.name(), kernel));
+    kernels.forEach(kernel -> collectCalls(kernel.body(), all));
+    return List.copyOf(all.values());
+  }
+
+  private static void collectCalls(List<Stmt> body, java.util.Map<String, Kernel> into) {
+    for (Stmt statement : body) {
+      if (statement instanceof Stmt.Loop loop) {
+        collectCalls(loop.body(), into);
+      } else if (statement instanceof Stmt.Call call && into.putIfAbsent(call.kernel().name(), call.kernel()) == null) {
+        collectCalls(call.kernel().body(), into);
+      }
+    }
+  }
+
   /** The arena offset of a temporary. */
   public int offset(Buffer temporary) {
     Integer offset = offsets.get(temporary);

@@ -24,6 +24,12 @@ public sealed interface Stmt {
    * {@code c[cOffset..] = op(a) op(b)} by the runtime's GEMM for the buffers' dtype (see
    * {@code dev.bytegrad.runtime.Gemm} for the meaning of each argument).
    */
+  /**
+   * Runs {@code kernel}, a kernel of its own method: the body of a loop over steps (a scan) calls the
+   * kernels of one step this way. Called kernels are emitted once, after the kernels of the program.
+   */
+  record Call(Kernel kernel) implements Stmt {}
+
   record Gemm(boolean transA, boolean transB, int m, int n, int k,
       Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,
       Buffer c, Expr cOffset, int ldc) implements Stmt {}

@@ -8,6 +8,7 @@ import dev.bytegrad.graph.op.Leaf;
 import dev.bytegrad.graph.op.MatMul;
 import dev.bytegrad.graph.op.ReduceMax;
 import dev.bytegrad.graph.op.Reshape;
+import dev.bytegrad.graph.op.Scan;
 import dev.bytegrad.graph.op.Slice;
 import dev.bytegrad.graph.op.StopGradient;
 import dev.bytegrad.graph.op.Transpose;
@@ -33,7 +34,8 @@ final class Fusion {
 
   static boolean hasKernel(Node node) {
     return node.op() instanceof Sum || node.op() instanceof ReduceMax || node.op() instanceof MatMul
-        || node.op() instanceof Gather || node.op() instanceof ScatterAdd || node.op() instanceof Concat;
+        || node.op() instanceof Gather || node.op() instanceof ScatterAdd || node.op() instanceof Concat
+        || node.op() instanceof Scan;
   }
 
   /** Views cost an index computation, not arithmetic: their inputs are materialized instead when repeated. */
@@ -74,6 +76,10 @@ final class Fusion {
         needBuffer.add(MatrixOperand.resolve(node.input(1)).stored());
       } else if (node.op() instanceof Gather) {
         needBuffer.add(node.input(0));
+      } else if (node.op() instanceof Scan scan) {
+        // the step's kernels read the loop's constants from buffers; carries and sequences are copied in
+        int constants = scan.body().constants().size();
+        node.inputs().subList(node.inputs().size() - constants, node.inputs().size()).forEach(needBuffer::add);
       }
     }
     return materialized;

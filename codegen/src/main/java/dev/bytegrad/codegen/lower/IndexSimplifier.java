@@ -57,6 +57,8 @@ final class IndexSimplifier {
       return new Stmt.Declare(declare.local(), expr(declare.init()));
     } else if (stmt instanceof Stmt.Assign assign) {
       return new Stmt.Assign(assign.local(), expr(assign.value()));
+    } else if (stmt instanceof Stmt.Call call) {
+      return call;
     }
     Stmt.Gemm g = (Stmt.Gemm) stmt;
     return new Stmt.Gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.a(), expr(g.aOffset()), g.lda(), g.b(),

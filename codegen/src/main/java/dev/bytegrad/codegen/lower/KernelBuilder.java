@@ -67,6 +67,42 @@ final class KernelBuilder {
     return new Kernel(name, comment, body, List.copyOf(reads), List.of(buffers.get(node)));
   }
 
+  /** Starts a kernel assembled piece by piece ({@link #copy}), as a loop's kernel is. */
+  void begin() {
+    reads = new LinkedHashSet<>();
+    loaded = new LinkedHashSet<>();
+    fused = new LinkedHashSet<>();
+    nextVariable = 0;
+  }
+
+  /** The buffers read since {@link #begin}. */
+  Set<Buffer> reads() {
+    return reads;
+  }
+
+  /**
+   * Loops over {@code shape} storing {@code source} at {@code prefix} followed by the loop index (its
+   * own value, fused or loaded) into {@code target} from {@code offset} on, row-major.
+   */
+  List<Stmt> copy(Node source, List<Expr> prefix, Buffer target, Expr offset, Shape shape) {
+    return nest(shape, index -> {
+      List<Expr> at = new ArrayList<>(prefix);
+      at.addAll(index);
+      return List.of(new Stmt.Store(target, Exprs.add(offset, Exprs.ravel(index, shape)), valueAt(source, at)));
+    });
+  }
+
+  /** Loops over the {@code size} elements of {@code source}, copying them into {@code target} from {@code offset} on. */
+  List<Stmt> copy(Buffer source, Expr sourceOffset, Buffer target, Expr targetOffset, int size) {
+    if (size == 0) {
+      return List.of();
+    }
+    reads.add(source);
+    Expr.Var i = new Expr.Var("i" + nextVariable++, dev.bytegrad.runtime.DType.I32);
+    return List.of(new Stmt.Loop(i, size, List.of(new Stmt.Store(target, Exprs.add(targetOffset, i),
+        new Expr.Load(source, Exprs.add(sourceOffset, i))))));
+  }
+
   /** The nodes whose buffers the last kernel built reads. */
   Set<Node> loaded() {
     return loaded;

@@ -9,6 +9,7 @@ import dev.bytegrad.graph.op.Input;
 import dev.bytegrad.graph.op.Leaf;
 import dev.bytegrad.graph.op.Literal;
 import dev.bytegrad.graph.op.Parameter;
+import dev.bytegrad.graph.op.Scan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,10 @@ public final class Lowering {
   private final Signature signature;
   private final Map<Node, Buffer> buffers = new HashMap<>();
   private final Names names = new Names();
+  private final List<Buffer> temporaries = new ArrayList<>();
+  private final KernelBuilder builder = new KernelBuilder(buffers);
+  private int loops;
+  private final List<Buffer> constants = new ArrayList<>();
 
   private Lowering(Signature signature) {
     this.signature = signature;
@@ -48,19 +53,20 @@ public final class Lowering {
     List<Buffer> constants = bindConstants(order);
     List<Buffer> outputs = bindOutputs();
     bindUpdates();
-    List<Buffer> temporaries = new ArrayList<>();
     for (Node node : order) {
       if (materialized.contains(node) && !buffers.containsKey(node)) {
-        Buffer buffer = new Buffer(names.temporary(node), node.dtype(), node.shape().size(), Buffer.Kind.TEMPORARY, -1, null);
-        buffers.put(node, buffer);
-        temporaries.add(buffer);
+        temporary(node);
       }
     }
     List<Kernel> kernels = new ArrayList<>();
-    KernelBuilder builder = new KernelBuilder(buffers);
     Set<Node> overwritten = new HashSet<>();
-    for (Node node : schedule(order, materialized)) {
-      Kernel kernel = IndexSimplifier.simplify(builder.build(node, "k" + kernels.size()));
+    Set<List<Object>> loopsBuilt = new HashSet<>();
+    List<Node> scheduled = schedule(order, materialized);
+    for (Node node : scheduled) {
+      if (node.op() instanceof Scan && !loopsBuilt.add(ScanLowering.loopOf(node))) {
+        continue;
+      }
+      Kernel kernel = kernel(node, "k" + kernels.size(), scheduled);
       checkNotOverwritten(kernel, builder.loaded(), overwritten);
       kernels.add(kernel);
       signature.updates().forEach((target, value) -> {
@@ -71,6 +77,45 @@ public final class Lowering {
     }
     return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries,
         KernelMerging.merge(kernels), Map.of(), Map.of());
+  }
+
+  /** A temporary buffer for {@code node}, to be placed by the memory plan. */
+  Buffer temporary(Node node) {
+    Buffer buffer = temporary(names.temporary(node), node.dtype(), node.shape().size());
+    buffers.put(node, buffer);
+    return buffer;
+  }
+
+  /** A temporary buffer for no node: a loop's carry or slice. */
+  Buffer temporary(String name, dev.bytegrad.runtime.DType dtype, int size) {
+    Buffer buffer = new Buffer(names.of(name), dtype, size, Buffer.Kind.TEMPORARY, -1, null);
+    temporaries.add(buffer);
+    return buffer;
+  }
+
+  /** The kernel computing {@code node}: a loop nest or call, or for a scan the loop over its steps. */
+  Kernel kernel(Node node, String name, List<Node> scheduled) {
+    if (node.op() instanceof Scan) {
+      return new ScanLowering(this, builder, buffers).lower(node, name, scheduled);
+    }
+    return IndexSimplifier.simplify(builder.build(node, name));
+  }
+
+  /** A fresh name for the kernels of a loop's step. */
+  String loopName() {
+    return "loop" + loops++;
+  }
+
+  /** Gives every constant among {@code order} a buffer, once. */
+  void bindConstantsOf(List<Node> order, List<Buffer> constants) {
+    for (Node node : order) {
+      if (node.op() instanceof Literal literal && node.shape().rank() > 0 && !buffers.containsKey(node)) {
+        Buffer buffer = new Buffer(names.of("constant" + constants.size()), node.dtype(), node.shape().size(),
+            Buffer.Kind.CONSTANT, constants.size(), literal.value());
+        buffers.put(node, buffer);
+        constants.add(buffer);
+      }
+    }
   }
 
   private List<Buffer> bind(List<Node> leaves, Buffer.Kind kind) {
@@ -93,15 +138,7 @@ public final class Lowering {
   }
 
   private List<Buffer> bindConstants(List<Node> order) {
-    List<Buffer> constants = new ArrayList<>();
-    for (Node node : order) {
-      if (node.op() instanceof Literal literal && node.shape().rank() > 0) {
-        Buffer buffer = new Buffer(names.of("constant" + constants.size()), node.dtype(), node.shape().size(),
-            Buffer.Kind.CONSTANT, constants.size(), literal.value());
-        buffers.put(node, buffer);
-        constants.add(buffer);
-      }
-    }
+    bindConstantsOf(order, constants);
     return constants;
   }
 

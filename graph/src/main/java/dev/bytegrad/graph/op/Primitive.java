@@ -13,7 +13,7 @@ import java.util.List;
  */
 public sealed interface Primitive
     permits Leaf, UnaryElementwise, BinaryElementwise, Compare, Select, Cast, StopGradient, Sum, ReduceMax, Reshape, Broadcast, Transpose, Slice,
-        Pad, Concat, MatMul, OneHot, Gather, ScatterAdd {
+        Pad, Concat, MatMul, OneHot, Gather, ScatterAdd, Scan {
 
   /**
    * The type of the result for operands of these types. Throws {@link IllegalArgumentException} saying

@@ -1,0 +1,444 @@
+package dev.bytegrad.graph.op;
+
+import dev.bytegrad.graph.Autodiff;
+import dev.bytegrad.graph.Graph;
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.TensorType;
+import dev.bytegrad.runtime.Shape;
+import dev.bytegrad.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * A loop: {@code body} applied {@code length} times, carrying a state from step to step. Step t reads
+ * slice t of each sequence; with {@code reverse} the steps run from the last slice to the first.
+ *
+ * <p>Operands: the initial value of each carry, then each sequence (its leading axis of size
+ * {@code length}), then each constant. A scan has several results, and one node stands for each of them,
+ * chosen by {@code output}: {@code [0, m)} the final value of carry j; {@code [m, m+q)} body output i of
+ * every step, stacked along a new leading axis (slice t from the step that read slice t); and
+ * {@code [m+q, 2m+q)} the history of carry j, the value it had entering the step that read slice t. Nodes
+ * of one scan on the same operands are siblings: the compiler runs their loop once, and reverse mode
+ * differentiates them together.
+ *
+ * <p>Reverse mode is a scan running the other way: its carries are the cotangents of the carries and
+ * the sums of the constants' cotangents, its output the cotangent of each sequence slice. Each backward
+ * step recomputes its forward step from the carry history, so the memory kept is the carries of every
+ * step and nothing else of the body. Forward mode is one scan carrying values and tangents together.
+ * Both are scans whose bodies are derived by autodiff of this body, so they differentiate again.
+ */
+public record Scan(ScanBody body, int length, boolean reverse, int output) implements Primitive {
+
+  public Scan {
+    if (length < 0) {
+      throw new IllegalArgumentException("a scan's length must not be negative, got " + length);
+    }
+    int results = 2 * body.carries().size() + body.outputs().size();
+    if (output < 0 || output >= results) {
+      throw new IllegalArgumentException("a scan of this body has results 0.." + (results - 1) + ", not " + output);
+    }
+  }
+
+  private int carryCount() {
+    return body.carries().size();
+  }
+
+  private int outputCount() {
+    return body.outputs().size();
+  }
+
+  /** The same loop's result {@code index}, a sibling of this one. */
+  public Scan result(int index) {
+    return new Scan(body, length, reverse, index);
+  }
+
+  @Override
+  public TensorType infer(List<TensorType> inputs) {
+    List<TensorType> expected = body.operandTypes();
+    Check.arity(inputs, expected.size());
+    int m = carryCount();
+    int n = body.sequences().size();
+    for (int k = 0; k < inputs.size(); k++) {
+      TensorType want = expected.get(k);
+      if (k >= m && k < m + n) {
+        want = stacked(want, length);
+      }
+      Check.that(inputs.get(k).equals(want), role(k) + " must be " + want + ", got " + inputs.get(k));
+    }
+    return resultType(output);
+  }
+
+  private String role(int operand) {
+    int m = carryCount();
+    int n = body.sequences().size();
+    return operand < m ? "the initial carry " + operand
+        : operand < m + n ? "sequence " + (operand - m) + " (" + length + " slices)" : "constant " + (operand - m - n);
+  }
+
+  /** The type of result {@code index}. */
+  public TensorType resultType(int index) {
+    int m = carryCount();
+    int q = outputCount();
+    if (index < m) {
+      return body.carries().get(index).type();
+    }
+    if (index < m + q) {
+      return stacked(body.outputs().get(index - m).type(), length);
+    }
+    return stacked(body.carries().get(index - m - q).type(), length);
+  }
+
+  static TensorType stacked(TensorType slice, int length) {
+    int[] dims = new int[slice.rank() + 1];
+    dims[0] = length;
+    System.arraycopy(slice.shape().dims(), 0, dims, 1, slice.rank());
+    return slice.withShape(Shape.of(dims));
+  }
+
+  @Override
+  public Value evaluate(List<Value> inputs, TensorType type) {
+    return run(inputs, dev.bytegrad.graph.Interpreter.float64()::evaluate, false).get(output);
+  }
+
+  /**
+   * Every result of the loop, in result order, evaluating the body with {@code evaluator} (outputs and
+   * feeds to values), so that the caller's precision carries into the body: the body's operands are fed
+   * in their declared dtypes when {@code declared}, floating ones in f64 otherwise.
+   */
+  public List<Value> run(List<Value> inputs, BiFunction<List<Node>, Map<Node, Tensor>, List<Tensor>> evaluator,
+      boolean declared) {
+    java.util.function.Function<Node, dev.bytegrad.runtime.DType> feedType =
+        node -> declared || !node.dtype().isFloating() ? node.dtype() : dev.bytegrad.runtime.DType.F64;
+    int m = carryCount();
+    int n = body.sequences().size();
+    int q = outputCount();
+    List<Value> carry = new ArrayList<>(inputs.subList(0, m));
+    List<double[]> stackedOutputs = new ArrayList<>();
+    for (int i = 0; i < q; i++) {
+      stackedOutputs.add(new double[resultType(m + i).shape().size()]);
+    }
+    List<double[]> histories = new ArrayList<>();
+    for (int j = 0; j < m; j++) {
+      histories.add(new double[resultType(m + q + j).shape().size()]);
+    }
+    Map<Node, Tensor> feeds = new HashMap<>();
+    for (int l = 0; l < body.constants().size(); l++) {
+      Node constant = body.constants().get(l);
+      feeds.put(constant, inputs.get(m + n + l).toTensor(feedType.apply(constant)));
+    }
+    for (int step = 0; step < length; step++) {
+      int t = reverse ? length - 1 - step : step;
+      for (int j = 0; j < m; j++) {
+        double[] value = carry.get(j).data();
+        System.arraycopy(value, 0, histories.get(j), t * value.length, value.length);
+        feeds.put(body.carries().get(j), carry.get(j).toTensor(feedType.apply(body.carries().get(j))));
+      }
+      for (int i = 0; i < n; i++) {
+        Node slice = body.sequences().get(i);
+        int size = slice.shape().size();
+        double[] data = new double[size];
+        System.arraycopy(inputs.get(m + i).data(), t * size, data, 0, size);
+        feeds.put(slice, new Value(slice.shape(), data).toTensor(feedType.apply(slice)));
+      }
+      List<Tensor> results = evaluator.apply(body.results(), feeds);
+      for (int j = 0; j < m; j++) {
+        carry.set(j, Value.of(results.get(j)));
+      }
+      for (int i = 0; i < q; i++) {
+        double[] value = results.get(m + i).toDoubleArray();
+        System.arraycopy(value, 0, stackedOutputs.get(i), t * value.length, value.length);
+      }
+    }
+    List<Value> all = new ArrayList<>(carry);
+    for (int i = 0; i < q; i++) {
+      all.add(new Value(resultType(m + i).shape(), stackedOutputs.get(i)));
+    }
+    for (int j = 0; j < m; j++) {
+      all.add(new Value(resultType(m + q + j).shape(), histories.get(j)));
+    }
+    return all;
+  }
+
+  // ---- reverse mode ----
+
+  @Override
+  public List<Node> vjp(Node y, Node g) {
+    return vjp(List.of(y), java.util.Arrays.asList(g));
+  }
+
+  /**
+   * The cotangents of the operands of sibling scan nodes (one loop, several of its results), given a
+   * cotangent for each sibling ({@code null} where it has none): one backward scan for all of them.
+   */
+  public static List<Node> vjp(List<Node> siblings, List<Node> cotangents) {
+    Node first = siblings.get(0);
+    Scan scan = (Scan) first.op();
+    ScanBody body = scan.body;
+    int m = body.carries().size();
+    int n = body.sequences().size();
+    int p = body.constants().size();
+    int q = body.outputs().size();
+    Node[] carryBar = new Node[m];
+    Node[] outputBar = new Node[q];
+    Node[] historyBar = new Node[m];
+    for (int s = 0; s < siblings.size(); s++) {
+      Node g = cotangents.get(s);
+      if (g == null) {
+        continue;
+      }
+      int index = ((Scan) siblings.get(s).op()).output;
+      Node[] slot = index < m ? carryBar : index < m + q ? outputBar : historyBar;
+      int at = index < m ? index : index < m + q ? index - m : index - m - q;
+      slot[at] = slot[at] == null ? g : slot[at].add(g);
+    }
+    List<Integer> floatingCarries = floating(body.carries());
+    List<Integer> floatingSequences = floating(body.sequences());
+    List<Integer> floatingConstants = floating(body.constants());
+    List<Integer> withOutputBar = indices(outputBar);
+    List<Integer> withHistoryBar = indices(historyBar);
+    if (floatingCarries.isEmpty() && withOutputBar.isEmpty()) {
+      return java.util.Collections.nCopies(first.inputs().size(), null);
+    }
+    ScanBody backward = body.derived(List.of("vjp", withOutputBar, withHistoryBar),
+        () -> backwardBody(body, floatingCarries, floatingSequences, floatingConstants, withOutputBar, withHistoryBar));
+
+    List<Node> operands = first.inputs();
+    List<Node> inputs = new ArrayList<>();
+    for (int j : floatingCarries) {
+      inputs.add(carryBar[j] != null ? carryBar[j] : operands.get(j).zerosLike());
+    }
+    for (int l : floatingConstants) {
+      inputs.add(operands.get(m + n + l).zerosLike());
+    }
+    for (int i : withOutputBar) {
+      inputs.add(outputBar[i]);
+    }
+    for (int j : withHistoryBar) {
+      inputs.add(historyBar[j]);
+    }
+    Graph graph = first.graph();
+    for (int j = 0; j < m; j++) {
+      inputs.add(graph.apply(scan.result(m + q + j), operands));
+    }
+    inputs.addAll(operands.subList(m, m + n + p));
+    Scan reverse = new Scan(backward, scan.length, !scan.reverse, 0);
+
+    List<Node> result = new ArrayList<>(java.util.Collections.nCopies(operands.size(), (Node) null));
+    int k = 0;
+    for (int j : floatingCarries) {
+      result.set(j, graph.apply(reverse.result(k++), inputs));
+    }
+    for (int l : floatingConstants) {
+      result.set(m + n + l, graph.apply(reverse.result(k++), inputs));
+    }
+    int carriesBack = k;
+    for (int a = 0; a < floatingSequences.size(); a++) {
+      result.set(m + floatingSequences.get(a), graph.apply(reverse.result(carriesBack + a), inputs));
+    }
+    return result;
+  }
+
+  /**
+   * The body of the backward scan. Carries: the cotangent of each floating carry, then the running sum
+   * of each floating constant's cotangent. Sequences: the cotangents of the outputs that have one, of
+   * the histories that have one, the history of every carry, and every forward sequence. Constants: the
+   * forward constants. Outputs: the cotangent of each floating sequence's slice.
+   */
+  private static ScanBody backwardBody(ScanBody body, List<Integer> floatingCarries, List<Integer> floatingSequences,
+      List<Integer> floatingConstants, List<Integer> withOutputBar, List<Integer> withHistoryBar) {
+    Graph graph = new Graph();
+    List<Node> lambdas = new ArrayList<>();
+    for (int j : floatingCarries) {
+      lambdas.add(graph.input("carry_bar" + j, body.carries().get(j).dtype(), body.carries().get(j).shape().dims()));
+    }
+    List<Node> sums = new ArrayList<>();
+    for (int l : floatingConstants) {
+      Node constant = body.constants().get(l);
+      sums.add(graph.input("constant_bar" + l, constant.dtype(), constant.shape().dims()));
+    }
+    List<Node> outputBars = new ArrayList<>();
+    for (int i : withOutputBar) {
+      Node out = body.outputs().get(i);
+      outputBars.add(graph.input("output_bar" + i, out.dtype(), out.shape().dims()));
+    }
+    List<Node> historyBars = new ArrayList<>();
+    for (int j : withHistoryBar) {
+      Node carry = body.carries().get(j);
+      historyBars.add(graph.input("history_bar" + j, carry.dtype(), carry.shape().dims()));
+    }
+    Map<Node, Node> substitution = new HashMap<>();
+    List<Node> carriesIn = new ArrayList<>();
+    for (Node carry : body.carries()) {
+      Node in = graph.input("carry_in" + carriesIn.size(), carry.dtype(), carry.shape().dims());
+      substitution.put(carry, in);
+      carriesIn.add(in);
+    }
+    List<Node> slices = new ArrayList<>();
+    for (Node slice : body.sequences()) {
+      Node in = graph.input("x" + slices.size(), slice.dtype(), slice.shape().dims());
+      substitution.put(slice, in);
+      slices.add(in);
+    }
+    List<Node> constants = new ArrayList<>();
+    for (Node constant : body.constants()) {
+      Node in = graph.input("c" + constants.size(), constant.dtype(), constant.shape().dims());
+      substitution.put(constant, in);
+      constants.add(in);
+    }
+    List<Node> results = graph.inline(body.results(), substitution);
+    int m = body.carries().size();
+    List<Node> pulled = new ArrayList<>();
+    List<Node> bars = new ArrayList<>();
+    for (int a = 0; a < floatingCarries.size(); a++) {
+      pulled.add(results.get(floatingCarries.get(a)));
+      bars.add(lambdas.get(a));
+    }
+    for (int a = 0; a < withOutputBar.size(); a++) {
+      pulled.add(results.get(m + withOutputBar.get(a)));
+      bars.add(outputBars.get(a));
+    }
+    List<Node> wrt = new ArrayList<>();
+    floatingCarries.forEach(j -> wrt.add(carriesIn.get(j)));
+    floatingSequences.forEach(i -> wrt.add(slices.get(i)));
+    floatingConstants.forEach(l -> wrt.add(constants.get(l)));
+    List<Node> grads = Autodiff.vjp(pulled, bars, wrt);
+
+    List<Node> newCarries = new ArrayList<>();
+    for (int a = 0; a < floatingCarries.size(); a++) {
+      Node back = grads.get(a);
+      int h = withHistoryBar.indexOf(floatingCarries.get(a));
+      newCarries.add(h >= 0 ? back.add(historyBars.get(h)) : back);
+    }
+    int offset = floatingCarries.size() + floatingSequences.size();
+    for (int a = 0; a < floatingConstants.size(); a++) {
+      newCarries.add(sums.get(a).add(grads.get(offset + a)));
+    }
+    List<Node> outputs = new ArrayList<>(grads.subList(floatingCarries.size(), offset));
+    List<Node> carries = new ArrayList<>(lambdas);
+    carries.addAll(sums);
+    List<Node> sequences = new ArrayList<>(outputBars);
+    sequences.addAll(historyBars);
+    sequences.addAll(carriesIn);
+    sequences.addAll(slices);
+    return new ScanBody(graph, carries, sequences, constants, newCarries, outputs);
+  }
+
+  // ---- forward mode ----
+
+  @Override
+  public Node jvp(Node y, List<Node> tangents) {
+    ScanBody body = this.body;
+    int m = body.carries().size();
+    int n = body.sequences().size();
+    int q = body.outputs().size();
+    List<Integer> floatingCarries = floating(body.carries());
+    List<Integer> floatingSequences = floating(body.sequences());
+    List<Integer> floatingConstants = floating(body.constants());
+    List<Integer> floatingOutputs = floating(body.outputs());
+    ScanBody forward = body.derived(List.of("jvp"),
+        () -> tangentBody(body, floatingCarries, floatingSequences, floatingConstants, floatingOutputs));
+    List<Node> operands = y.inputs();
+    List<Node> inputs = new ArrayList<>(operands.subList(0, m));
+    addTangents(inputs, operands, tangents, floatingCarries, 0);
+    inputs.addAll(operands.subList(m, m + n));
+    addTangents(inputs, operands, tangents, floatingSequences, m);
+    inputs.addAll(operands.subList(m + n, operands.size()));
+    addTangents(inputs, operands, tangents, floatingConstants, m + n);
+
+    int carries = m + floatingCarries.size();
+    int outputs = q + floatingOutputs.size();
+    int index;
+    if (output < m) {
+      int a = floatingCarries.indexOf(output);
+      if (a < 0) {
+        return null;
+      }
+      index = m + a;
+    } else if (output < m + q) {
+      int a = floatingOutputs.indexOf(output - m);
+      if (a < 0) {
+        return null;
+      }
+      index = carries + q + a;
+    } else {
+      int a = floatingCarries.indexOf(output - m - q);
+      if (a < 0) {
+        return null;
+      }
+      index = carries + outputs + m + a;
+    }
+    return y.graph().apply(new Scan(forward, length, reverse, index), inputs);
+  }
+
+  private static void addTangents(List<Node> inputs, List<Node> operands, List<Node> tangents, List<Integer> floating, int offset) {
+    for (int k : floating) {
+      Node tangent = tangents.get(offset + k);
+      inputs.add(tangent != null ? tangent : operands.get(offset + k).zerosLike());
+    }
+  }
+
+  /**
+   * The body of the forward-mode scan. Carries: every carry, then the tangent of each floating one.
+   * Sequences and constants likewise. Outputs: every output, then the tangent of each floating one.
+   */
+  private static ScanBody tangentBody(ScanBody body, List<Integer> floatingCarries, List<Integer> floatingSequences,
+      List<Integer> floatingConstants, List<Integer> floatingOutputs) {
+    Graph graph = new Graph();
+    Map<Node, Node> substitution = new HashMap<>();
+    List<Node> wrt = new ArrayList<>();
+    List<Node> directions = new ArrayList<>();
+    List<Node> carries = declare(graph, "carry", body.carries(), floatingCarries, substitution, wrt, directions);
+    List<Node> sequences = declare(graph, "x", body.sequences(), floatingSequences, substitution, wrt, directions);
+    List<Node> constants = declare(graph, "c", body.constants(), floatingConstants, substitution, wrt, directions);
+    List<Node> results = graph.inline(body.results(), substitution);
+    int m = body.carries().size();
+    List<Node> tangents = wrt.isEmpty() ? results.stream().map(Node::zerosLike).toList()
+        : Autodiff.jvp(results, wrt, directions);
+    List<Node> newCarries = new ArrayList<>(results.subList(0, m));
+    floatingCarries.forEach(j -> newCarries.add(tangents.get(j)));
+    List<Node> outputs = new ArrayList<>(results.subList(m, results.size()));
+    floatingOutputs.forEach(i -> outputs.add(tangents.get(m + i)));
+    return new ScanBody(graph, carries, sequences, constants, newCarries, outputs);
+  }
+
+  private static List<Node> declare(Graph graph, String prefix, List<Node> operands, List<Integer> floating,
+      Map<Node, Node> substitution, List<Node> wrt, List<Node> directions) {
+    List<Node> declared = new ArrayList<>();
+    for (Node operand : operands) {
+      Node in = graph.input(prefix + declared.size(), operand.dtype(), operand.shape().dims());
+      substitution.put(operand, in);
+      declared.add(in);
+    }
+    for (int k : floating) {
+      Node operand = operands.get(k);
+      Node dot = graph.input(prefix + k + "_dot", operand.dtype(), operand.shape().dims());
+      wrt.add(declared.get(k));
+      directions.add(dot);
+      declared.add(dot);
+    }
+    return declared;
+  }
+
+  private static List<Integer> floating(List<Node> nodes) {
+    List<Integer> indices = new ArrayList<>();
+    for (int k = 0; k < nodes.size(); k++) {
+      if (nodes.get(k).dtype().isFloating()) {
+        indices.add(k);
+      }
+    }
+    return indices;
+  }
+
+  private static List<Integer> indices(Node[] present) {
+    List<Integer> indices = new ArrayList<>();
+    for (int k = 0; k < present.length; k++) {
+      if (present[k] != null) {
+        indices.add(k);
+      }
+    }
+    return indices;
+  }
+}
