@@ -40,4 +40,17 @@ public final class Layers {
     Node bias = x.graph().parameter(name + ".bias", Init.zeros(), x.dtype(), out);
     return Convolutions.conv2d(x, weight, stride, padding).add(bias.reshape(1, out, 1, 1));
   }
+
+  /**
+   * An embedding: the rows of {@code name.weight [vocabulary, dim]} (drawn from {@code init}) picked by
+   * the i32 {@code tokens [...]}, shaped {@code [..., dim]}. Equal to one-hot tokens times the table, at
+   * the cost of a lookup; its gradient adds each row's cotangent back at its token.
+   */
+  public static Node embedding(Node tokens, String name, int vocabulary, int dim, Init init) {
+    if (tokens.dtype() != dev.bytegrad.runtime.DType.I32) {
+      throw new dev.bytegrad.graph.GraphBuildException("embedding layer " + name, java.util.List.of(tokens.type()),
+          "tokens must be i32 indices into the vocabulary", dev.bytegrad.graph.CallSite.capture());
+    }
+    return tokens.graph().parameter(name + ".weight", init, vocabulary, dim).gather(tokens);
+  }
 }
