@@ -1,6 +1,11 @@
 package dev.bytegrad.cli;
 
+import dev.bytegrad.cli.text.CharModel;
+import dev.bytegrad.cli.text.Corpus;
+import dev.bytegrad.cli.text.LanguageModelTrainer;
 import dev.bytegrad.cli.train.Checkpoint;
+import dev.bytegrad.graph.train.Optimizer;
+import java.util.Locale;
 import dev.bytegrad.cli.train.ProgressReporter;
 import dev.bytegrad.cli.train.RunDirectory;
 import dev.bytegrad.cli.train.Trainer;
@@ -32,15 +37,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Trains a model of the zoo, writing checkpoints, a summary and its curves into a run directory.",
-        "Models: linreg, logreg, softmax, mlp. Data: digits, diabetes, fashion-mnist, idx:DIR."})
+        "Models: linreg, logreg, softmax, mlp, cnn, lenet; char-rnn and char-lstm (language models).",
+        "Data: digits, diabetes, fashion-mnist, idx:DIR; for the language models genesis (shipped) or text:FILE."})
 final class TrainCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--model", paramLabel = "NAME", description = "linreg, logreg, softmax or mlp (required unless --resume)")
+  @Option(names = "--model", paramLabel = "NAME", description = "linreg, logreg, softmax, mlp, cnn, lenet, char-rnn or char-lstm (required unless --resume)")
   private String model;
 
-  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64)")
+  @Option(names = "--hidden", paramLabel = "N", description = "hidden units of the mlp (default: 64) or of a character model (default: 128)")
   private Integer hidden;
 
   @Option(names = "--data", paramLabel = "NAME", description = "digits, diabetes, fashion-mnist or idx:DIR (default: the model's)")
@@ -104,12 +110,24 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "end the output with a one-line JSON summary")
   private boolean json;
 
+  @Option(names = "--seq-length", paramLabel = "T", description = "char-rnn and char-lstm: characters per training sequence (default: 64)")
+  private Integer seqLength;
+
+  @Option(names = "--bptt", paramLabel = "MODE", description = "char-rnn and char-lstm: truncated (state carried from chunk to chunk, the default) or full (independent windows)")
+  private String bptt;
+
   @Override
   public Integer call() throws IOException {
     if (model == null && resume == null) {
       throw new ParameterException(spec.commandLine(), "Missing required option: '--model=NAME' (or --resume PATH)");
     }
     ProgressReporter.Mode progressMode = mode();
+    if (CharModel.Kind.isCharModel(model)) {
+      return trainText(progressMode);
+    }
+    if (seqLength != null || bptt != null) {
+      throw new ParameterException(spec.commandLine(), "--seq-length and --bptt are for the character models char-rnn and char-lstm");
+    }
     Map<String, String> saved = resume == null ? null : SafeTensors.header(checkpointFile()).metadata();
     Checkpoint.Identity identity = saved == null ? null : Checkpoint.identity(saved);
     ZooModel zooModel = ModelOption.resolve(spec, setting("--model", model, identity == null ? null : identity.model()),
@@ -135,6 +153,83 @@ final class TrainCommand implements Callable<Integer> {
     }
     Trainer.Result result = trainer.train();
     report(output, zooModel, dataSet, options, chosen, run, result);
+    return 0;
+  }
+
+  /** Trains a character language model (char-rnn, char-lstm) on a text. */
+  private int trainText(ProgressReporter.Mode progressMode) {
+    Map<String, Object> unsupported = new LinkedHashMap<>();
+    unsupported.put("--resume", resume);
+    unsupported.put("--validation", validation);
+    unsupported.put("--patience", patience);
+    unsupported.put("--schedule", schedule);
+    unsupported.put("--warmup", warmup);
+    unsupported.put("--drop-last", dropLast);
+    unsupported.forEach((flag, value) -> {
+      if (value != null) {
+        throw new ParameterException(spec.commandLine(), flag + " is not available for " + model
+            + ": it holds out the last 10% of the text and trains at a constant learning rate");
+      }
+    });
+    CharModel.Kind kind = CharModel.Kind.named(model);
+    LanguageModelTrainer.Options d = LanguageModelTrainer.Options.defaults(kind);
+    String mode = bptt == null ? "truncated" : bptt;
+    if (!mode.equals("truncated") && !mode.equals("full")) {
+      throw new ParameterException(spec.commandLine(), "unknown --bptt mode '" + bptt + "'; choose truncated or full");
+    }
+    String chosenOptimizer = optimizer == null ? d.optimizer() : optimizer;
+    if (chosenOptimizer.equals("lbfgs")) {
+      throw new ParameterException(spec.commandLine(), model + " trains with minibatch optimizers, not lbfgs");
+    }
+    LanguageModelTrainer.Options options = parse(() -> new LanguageModelTrainer.Options(kind,
+        hidden == null ? d.hidden() : hidden, seqLength == null ? d.length() : seqLength, batch == null ? d.batch() : batch,
+        epochs == null ? d.epochs() : epochs, chosenOptimizer, learningRate == null ? d.learningRate() : learningRate,
+        momentum == null ? d.momentum() : momentum, weightDecay == null ? d.weightDecay() : weightDecay,
+        clipNorm == null ? d.clipNorm() : clipNorm, mode.equals("truncated"), seed == null ? d.seed() : seed));
+    Optimizer.named(options.optimizer(), options.momentum(), options.weightDecay());
+    Corpus corpus = parse(() -> Corpus.load(data == null ? "genesis" : data));
+    Backend chosen = ModelOption.backend(spec, backend);
+    ModelOption.threads(spec, threads);
+    PrintWriter output = spec.commandLine().getOut();
+    Path directory = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the run directory " + directory + ": " + e.getMessage(), e);
+    }
+    ProgressReporter reporter = new ProgressReporter(output, progressMode, false);
+    LanguageModelTrainer trainer = parse(() -> new LanguageModelTrainer(corpus, options, chosen, directory, reporter));
+    output.printf(Locale.ROOT, "training %s (hidden %d) on %s: %d training and %d held-out characters, %d distinct;"
+        + " unigram entropy %.4f bits/char%n", model, options.hidden(), corpus.spec(), corpus.train().length,
+        corpus.heldOut().length, corpus.size(), corpus.unigramBits());
+    output.printf(Locale.ROOT, "optimizer %s, learning rate %g, clip norm %g, batch %d, sequences of %d (%s BPTT), epochs %d,"
+        + " seed %d, backend %s, %d threads%n", options.optimizer(), options.learningRate(), options.clipNorm(), options.batch(),
+        options.length(), mode, options.epochs(), options.seed(), chosen, Gemm.threads());
+    output.flush();
+    LanguageModelTrainer.Result result = trainer.train();
+    LanguageModelTrainer.Epoch last = result.last();
+    output.printf(Locale.ROOT, "done in %.1f s (compiling %.2f s): held-out %.4f bits/char (perplexity %.3f) against %.4f"
+        + " for the unigram model; best epoch %d%n", result.seconds(), result.compileSeconds(), last.heldOutBits(),
+        last.heldOutPerplexity(), result.unigramBits(), result.bestEpoch());
+    output.printf("run directory: %s  (sample with: bytegrad sample --checkpoint %s)%n", directory,
+        directory.resolve("best.safetensors"));
+    if (json) {
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("model", model);
+      summary.put("data", corpus.spec());
+      summary.put("backend", chosen.toString());
+      summary.put("epochs", last.epoch());
+      summary.put("train_bits_per_char", last.trainBits());
+      summary.put("held_out_bits_per_char", last.heldOutBits());
+      summary.put("held_out_perplexity", last.heldOutPerplexity());
+      summary.put("unigram_bits_per_char", result.unigramBits());
+      summary.put("best_epoch", result.bestEpoch());
+      summary.put("seconds", result.seconds());
+      summary.put("compile_seconds", result.compileSeconds());
+      summary.put("run_directory", directory.toString());
+      output.println(Json.object(summary));
+    }
+    output.flush();
     return 0;
   }
 

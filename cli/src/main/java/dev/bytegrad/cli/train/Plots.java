@@ -13,8 +13,22 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The learning curves of a run, drawn with XChart into PNG files (headless: no display needed). */
-final class Plots {
+public final class Plots {
   private Plots() {}
+
+  /** Writes one chart of named series over epochs 1, 2, ... into {@code file}; NaN values are left out. */
+  public static void lines(Path file, String title, String yAxis, java.util.Map<String, double[]> series) {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = chart(title, yAxis);
+    series.forEach((name, values) -> {
+      double[] x = java.util.stream.IntStream.range(0, values.length).filter(i -> Double.isFinite(values[i])).mapToDouble(i -> i + 1).toArray();
+      double[] y = java.util.Arrays.stream(values).filter(Double::isFinite).toArray();
+      if (x.length > 0) {
+        chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+      }
+    });
+    write(chart, file);
+  }
 
   /** Writes {@code loss.png} and {@code accuracy.png} (classifiers) or {@code mse.png} (regression) into {@code directory}. */
   static void curves(Path directory, List<Trainer.Epoch> history, boolean classifier) {

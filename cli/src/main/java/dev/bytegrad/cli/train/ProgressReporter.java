@@ -76,6 +76,19 @@ public final class ProgressReporter implements Trainer.Listener {
     out.flush();
   }
 
+  /** Prints {@code text} as a line of its own, erasing the bar first (unless quiet). */
+  public void line(String text) {
+    if (mode == Mode.QUIET) {
+      return;
+    }
+    if (barShown) {
+      out.print("\r\033[K");
+      barShown = false;
+    }
+    out.println(text);
+    out.flush();
+  }
+
   @Override
   public void epoch(Trainer.Epoch record, boolean best) {
     if (mode == Mode.QUIET) {
