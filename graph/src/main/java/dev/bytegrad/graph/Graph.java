@@ -90,6 +90,11 @@ public final class Graph {
     return input;
   }
 
+  /** Whether {@code other} encloses this graph (is its parent, or its parent's, and so on). */
+  boolean isNestedIn(Graph other) {
+    return encloses(other);
+  }
+
   private boolean encloses(Graph other) {
     for (Graph g = parent; g != null; g = g.parent) {
       if (g == other) {

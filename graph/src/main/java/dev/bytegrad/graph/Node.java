@@ -239,6 +239,14 @@ public final class Node {
 
   /** On an i32 predicate: {@code onTrue} where it is non-zero, else {@code onFalse}; all three broadcast. */
   public Node select(Node onTrue, Node onFalse) {
+    if (onTrue.graph != graph || onFalse.graph != graph) {
+      Graph home = onTrue.graph.isNestedIn(graph) ? onTrue.graph : onFalse.graph.isNestedIn(graph) ? onFalse.graph : graph;
+      if (home != graph) {
+        return home.local(this).select(home.local(onTrue), home.local(onFalse));
+      }
+      onTrue = graph.isNestedIn(onTrue.graph) ? graph.local(onTrue) : onTrue;
+      onFalse = graph.isNestedIn(onFalse.graph) ? graph.local(onFalse) : onFalse;
+    }
     Shape shape = Broadcasting.shapeOf("select", this, onTrue, onFalse);
     return graph.apply(new Select(), broadcastTo(shape), onTrue.broadcastTo(shape), onFalse.broadcastTo(shape));
   }
@@ -375,8 +383,20 @@ public final class Node {
 
   /** Matrix product over the last two axes, broadcasting leading (batch) axes. */
   public Node matmul(Node other) {
-    Node[] operands = Broadcasting.batch(this, other);
-    return graph.apply(new MatMul(), operands[0], operands[1]);
+    Node[] both = together(this, other);
+    Node a = both[0];
+    Node b = both[1];
+    if (a.shape().rank() > 2 && b.shape().rank() == 2 && a.shape().dim(-1) == b.shape().dim(0) && b.shape().dim(0) > 0) {
+      // [..., m, k] times [k, n] is one product of [(...) m, k] by [k, n], not one per leading index:
+      // one large GEMM instead of many small ones, and the weight's gradient is one GEMM as well
+      int[] dims = a.shape().dims();
+      int rows = a.shape().size() / dims[dims.length - 1];
+      int[] result = dims.clone();
+      result[result.length - 1] = b.shape().dim(1);
+      return a.reshape(rows, dims[dims.length - 1]).matmul(b).reshape(result);
+    }
+    Node[] operands = Broadcasting.batch(a, b);
+    return a.graph.apply(new MatMul(), operands[0], operands[1]);
   }
 
   // ---- indices ----
@@ -403,8 +423,26 @@ public final class Node {
   }
 
   private Node binary(Primitive op, Node other) {
-    Shape shape = Broadcasting.shapeOf(op.opName(), this, other);
-    return graph.apply(op, broadcastTo(shape), other.broadcastTo(shape));
+    Node[] both = together(this, other);
+    Shape shape = Broadcasting.shapeOf(op.opName(), both[0], both[1]);
+    return both[0].graph.apply(op, both[0].broadcastTo(shape), both[1].broadcastTo(shape));
+  }
+
+  /**
+   * The two operands in one graph: in a loop's body, an operand from an enclosing graph is captured
+   * first, so that what is computed from it (a broadcast, say) is computed in the body, and the loop
+   * takes the operand itself as its constant.
+   */
+  private static Node[] together(Node a, Node b) {
+    if (a.graph != b.graph) {
+      if (a.graph.isNestedIn(b.graph)) {
+        return new Node[] {a, a.graph.local(b)};
+      }
+      if (b.graph.isNestedIn(a.graph)) {
+        return new Node[] {b.graph.local(a), b};
+      }
+    }
+    return new Node[] {a, b};
   }
 
   /** {@code %12:f32[64,10]}. */

@@ -145,7 +145,7 @@ public final class OpTable {
       entry("concat", Concat.class, x -> Node.concat(1, x.get(0), x.get(1), x.get(2)), real(2, 1), real(2, 3), real(2, 2)),
       entry("matmul", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(3, 4), real(4, 5)),
       entry("matmul_batched", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(2, 3, 4), real(2, 4, 1)),
-      entry("matmul_broadcast_batch", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(2, 3, 4), real(4, 2)),
+      entry("matmul_broadcast_batch", MatMul.class, x -> x.get(0).matmul(x.get(1)), real(3, 4), real(2, 4, 2)),
       flat("one_hot", OneHot.class, x -> x.get(0).oneHot(4, DType.F64), index(2, 3)),
       entry("gather", Gather.class, x -> x.get(0).gather(x.get(1)), real(4, 3), index(2, 5)),
       entry("scatter_add", ScatterAdd.class, x -> x.get(1).scatterAdd(x.get(0), 4), index(6), real(6, 2)),

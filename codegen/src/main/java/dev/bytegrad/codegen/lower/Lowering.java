@@ -81,14 +81,18 @@ public final class Lowering {
 
   /** A temporary buffer for {@code node}, to be placed by the memory plan. */
   Buffer temporary(Node node) {
-    Buffer buffer = temporary(names.temporary(node), node.dtype(), node.shape().size());
+    Buffer buffer = placed(names.temporary(node), node.dtype(), node.shape().size());
     buffers.put(node, buffer);
     return buffer;
   }
 
   /** A temporary buffer for no node: a loop's carry or slice. */
   Buffer temporary(String name, dev.bytegrad.runtime.DType dtype, int size) {
-    Buffer buffer = new Buffer(names.of(name), dtype, size, Buffer.Kind.TEMPORARY, -1, null);
+    return placed(names.of(name), dtype, size);
+  }
+
+  private Buffer placed(String uniqueName, dev.bytegrad.runtime.DType dtype, int size) {
+    Buffer buffer = new Buffer(uniqueName, dtype, size, Buffer.Kind.TEMPORARY, -1, null);
     temporaries.add(buffer);
     return buffer;
   }

@@ -16,7 +16,7 @@ class LoweringCoverageTest {
     lowered.addAll(IndexRules.OTHER_RULES);
     lowered.addAll(Set.of(dev.bytegrad.graph.op.Sum.class, dev.bytegrad.graph.op.ReduceMax.class,
         dev.bytegrad.graph.op.MatMul.class, dev.bytegrad.graph.op.Gather.class,
-        dev.bytegrad.graph.op.ScatterAdd.class, dev.bytegrad.graph.op.Concat.class));
+        dev.bytegrad.graph.op.ScatterAdd.class, dev.bytegrad.graph.op.Concat.class, dev.bytegrad.graph.op.Scan.class));
     Set<Class<?>> missing = new HashSet<>();
     collect(Primitive.class, lowered, missing);
     assertThat(missing).as("primitives lowering does not know").isEmpty();
