@@ -114,6 +114,11 @@ final class AsmExpressions {
     switch (unary.op()) {
       case NEG -> method.visitInsn(opcode(dtype, INEG, FNEG, DNEG));
       case ABS -> method.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "abs", signature(dtype, 1), false);
+      case TANH -> {
+        widen(dtype);
+        method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Scalars", "tanh", "(D)D", false);
+        narrow(dtype);
+      }
       default -> callMath(unary.op().symbol(), dtype, 1);
     }
   }

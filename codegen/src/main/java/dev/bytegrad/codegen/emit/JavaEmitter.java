@@ -9,6 +9,8 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.bytegrad.codegen.loop.Buffer;
+import dev.bytegrad.codegen.loop.Expr;
+import dev.bytegrad.codegen.loop.ScalarOp;
 import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.Program;
 import dev.bytegrad.codegen.loop.Stmt;
@@ -17,6 +19,7 @@ import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.Constants;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Gemm;
+import dev.bytegrad.runtime.Scalars;
 import dev.bytegrad.runtime.Tensor;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,6 +128,9 @@ public final class JavaEmitter {
   private MethodSpec emitKernel(Kernel kernel) {
     MethodSpec.Builder method = MethodSpec.methodBuilder(kernel.name()).addModifiers(Modifier.PRIVATE)
         .addJavadoc("$L\n", kernel.comment().replace("\n", "\n<br>"));
+    if (usesTanh(kernel.body())) {
+      method.addJavadoc("\n<p>tanh is {@link $T#tanh}, several times faster than Math's.\n", Scalars.class);
+    }
     for (Buffer buffer : arrays(kernel)) {
       String owner = buffer.kind() == Buffer.Kind.CONSTANT ? program.name() : "this";
       method.addStatement("final $T $L = $L.$L", arrayOf(buffer.dtype()), expressions.array(buffer), owner, expressions.array(buffer));
@@ -163,6 +169,31 @@ public final class JavaEmitter {
         expressions.array(gemm.a()), expressions.offset(gemm.a(), gemm.aOffset()), gemm.lda(),
         expressions.array(gemm.b()), expressions.offset(gemm.b(), gemm.bOffset()), gemm.ldb(),
         expressions.array(gemm.c()), expressions.offset(gemm.c(), gemm.cOffset()), gemm.ldc());
+  }
+
+  private static boolean usesTanh(List<Stmt> body) {
+    for (Stmt statement : body) {
+      if (statement instanceof Stmt.Loop loop ? usesTanh(loop.body())
+          : statement instanceof Stmt.Store store ? usesTanh(store.value())
+          : statement instanceof Stmt.Declare declare ? usesTanh(declare.init())
+          : statement instanceof Stmt.Assign assign && usesTanh(assign.value())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean usesTanh(Expr expr) {
+    if (expr instanceof Expr.Unary unary) {
+      return unary.op() == ScalarOp.TANH || usesTanh(unary.operand());
+    } else if (expr instanceof Expr.Binary binary) {
+      return usesTanh(binary.left()) || usesTanh(binary.right());
+    } else if (expr instanceof Expr.Select select) {
+      return usesTanh(select.condition()) || usesTanh(select.ifTrue()) || usesTanh(select.ifFalse());
+    } else if (expr instanceof Expr.Cast cast) {
+      return usesTanh(cast.operand());
+    }
+    return false;
   }
 
   /** The arrays a kernel touches, each once: arenas stand for their temporaries. */

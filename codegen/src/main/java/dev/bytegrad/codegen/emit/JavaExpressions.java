@@ -76,6 +76,7 @@ final class JavaExpressions {
     return switch (unary.op()) {
       case NEG -> "-" + operand;
       case ABS -> "Math.abs(" + operand + ")";
+      case TANH -> narrow(unary.dtype(), "Scalars.tanh(" + operand + ")");
       default -> narrow(unary.dtype(), "Math." + unary.op().symbol() + "(" + operand + ")");
     };
   }

@@ -202,7 +202,7 @@ public record Scan(ScanBody body, int length, boolean reverse, int output) imple
     if (floatingCarries.isEmpty() && withOutputBar.isEmpty()) {
       return java.util.Collections.nCopies(first.inputs().size(), null);
     }
-    ScanBody backward = body.derived(List.of("vjp", withOutputBar, withHistoryBar),
+    Backward backward = body.derived(List.of("vjp", withOutputBar, withHistoryBar),
         () -> backwardBody(body, floatingCarries, floatingSequences, floatingConstants, withOutputBar, withHistoryBar));
 
     List<Node> operands = first.inputs();
@@ -210,8 +210,10 @@ public record Scan(ScanBody body, int length, boolean reverse, int output) imple
     for (int j : floatingCarries) {
       inputs.add(carryBar[j] != null ? carryBar[j] : operands.get(j).zerosLike());
     }
-    for (int l : floatingConstants) {
-      inputs.add(operands.get(m + n + l).zerosLike());
+    for (int a = 0; a < floatingConstants.size(); a++) {
+      if (backward.accumulated().get(a) >= 0) {
+        inputs.add(operands.get(m + n + floatingConstants.get(a)).zerosLike());
+      }
     }
     for (int i : withOutputBar) {
       inputs.add(outputBar[i]);
@@ -224,21 +226,77 @@ public record Scan(ScanBody body, int length, boolean reverse, int output) imple
       inputs.add(graph.apply(scan.result(m + q + j), operands));
     }
     inputs.addAll(operands.subList(m, m + n + p));
-    Scan reverse = new Scan(backward, scan.length, !scan.reverse, 0);
+    Scan reverse = new Scan(backward.body(), scan.length, !scan.reverse, 0);
+    int backCarries = backward.body().carries().size();
+    java.util.function.IntFunction<Node> stacked = ref -> ref >= 0
+        ? graph.apply(reverse.result(backCarries + ref), inputs)
+        : inputs.get(backCarries + (-ref - 1));
 
     List<Node> result = new ArrayList<>(java.util.Collections.nCopies(operands.size(), (Node) null));
-    int k = 0;
-    for (int j : floatingCarries) {
-      result.set(j, graph.apply(reverse.result(k++), inputs));
+    for (int k = 0; k < floatingCarries.size(); k++) {
+      result.set(floatingCarries.get(k), graph.apply(reverse.result(k), inputs));
     }
-    for (int l : floatingConstants) {
-      result.set(m + n + l, graph.apply(reverse.result(k++), inputs));
+    for (int a = 0; a < floatingConstants.size(); a++) {
+      int carry = backward.accumulated().get(a);
+      Node total = carry >= 0 ? graph.apply(reverse.result(carry), inputs) : null;
+      for (Term term : backward.terms().get(a)) {
+        Node value = term.outside(stacked, scan.length);
+        total = total == null ? value : total.add(value);
+      }
+      Node constant = operands.get(m + n + floatingConstants.get(a));
+      result.set(m + n + floatingConstants.get(a), total != null ? total : constant.zerosLike());
     }
-    int carriesBack = k;
     for (int a = 0; a < floatingSequences.size(); a++) {
-      result.set(m + floatingSequences.get(a), graph.apply(reverse.result(carriesBack + a), inputs));
+      result.set(m + floatingSequences.get(a), graph.apply(reverse.result(backCarries + a), inputs));
     }
     return result;
+  }
+
+  /**
+   * A backward body, and for each floating constant how its cotangent is made: the backward carry that
+   * accumulates it step by step ({@code -1} for none), and terms computed after the loop from values
+   * stacked over the steps.
+   */
+  private record Backward(ScanBody body, List<Integer> accumulated, List<List<Term>> terms) {}
+
+  /**
+   * A term of a constant's cotangent summed over the steps, computed once after the loop instead of in
+   * every step: for a weight used as {@code h W} in the body, {@code sum_t h_t^T g_t} is one large
+   * product {@code H^T G} of the stacked values (what cuDNN does for recurrent weights), and a bias's
+   * {@code sum_t sum(g_t)} one sum over the stacked values. A stacked value is named by {@code ref}: a
+   * backward output ({@code ref >= 0}) or a backward sequence ({@code -ref - 1}).
+   */
+  private sealed interface Term {
+    Node outside(java.util.function.IntFunction<Node> stacked, int length);
+  }
+
+  /** {@code sum_t A_t B_t} for {@code A_t [p, k]}, {@code B_t [k, r]}, each stacked as itself or as its transpose. */
+  private record Product(int left, boolean leftTransposed, int right, boolean rightTransposed) implements Term {
+    @Override
+    public Node outside(java.util.function.IntFunction<Node> stacked, int length) {
+      Node a = stacked.apply(left);
+      Node b = stacked.apply(right);
+      // a holds A_t, or U_t = A_t^T [k, p]; b holds B_t, or V_t = B_t^T [r, k]
+      Node aRows = leftTransposed ? merged(a) : merged(a.transpose(0, 2, 1));
+      Node bRows = rightTransposed ? merged(b.transpose(0, 2, 1)) : merged(b);
+      return aRows.transpose(1, 0).matmul(bRows);
+    }
+
+    /** [T, k, c] as [T k, c]. */
+    private static Node merged(Node x) {
+      return x.reshape(x.shape().dim(0) * x.shape().dim(1), x.shape().dim(2));
+    }
+  }
+
+  /** {@code sum_t sum(X_t, axes)}. */
+  private record Total(int x, List<Integer> axes) implements Term {
+    @Override
+    public Node outside(java.util.function.IntFunction<Node> stacked, int length) {
+      Node all = stacked.apply(x);
+      List<Integer> shifted = new ArrayList<>(List.of(0));
+      axes.forEach(axis -> shifted.add(axis + 1));
+      return all.sum(shifted, false);
+    }
   }
 
   /**
@@ -247,7 +305,7 @@ public record Scan(ScanBody body, int length, boolean reverse, int output) imple
    * the histories that have one, the history of every carry, and every forward sequence. Constants: the
    * forward constants. Outputs: the cotangent of each floating sequence's slice.
    */
-  private static ScanBody backwardBody(ScanBody body, List<Integer> floatingCarries, List<Integer> floatingSequences,
+  private static Backward backwardBody(ScanBody body, List<Integer> floatingCarries, List<Integer> floatingSequences,
       List<Integer> floatingConstants, List<Integer> withOutputBar, List<Integer> withHistoryBar) {
     Graph graph = new Graph();
     List<Node> lambdas = new ArrayList<>();
@@ -313,17 +371,84 @@ public record Scan(ScanBody body, int length, boolean reverse, int output) imple
       newCarries.add(h >= 0 ? back.add(historyBars.get(h)) : back);
     }
     int offset = floatingCarries.size() + floatingSequences.size();
-    for (int a = 0; a < floatingConstants.size(); a++) {
-      newCarries.add(sums.get(a).add(grads.get(offset + a)));
-    }
     List<Node> outputs = new ArrayList<>(grads.subList(floatingCarries.size(), offset));
-    List<Node> carries = new ArrayList<>(lambdas);
-    carries.addAll(sums);
     List<Node> sequences = new ArrayList<>(outputBars);
     sequences.addAll(historyBars);
     sequences.addAll(carriesIn);
     sequences.addAll(slices);
-    return new ScanBody(graph, carries, sequences, constants, newCarries, outputs);
+    List<Node> carries = new ArrayList<>(lambdas);
+    List<Integer> accumulated = new ArrayList<>();
+    List<List<Term>> terms = new ArrayList<>();
+    for (int a = 0; a < floatingConstants.size(); a++) {
+      List<Node> residual = new ArrayList<>();
+      List<Term> hoisted = new ArrayList<>();
+      for (Node term : addends(grads.get(offset + a))) {
+        Term outside = hoist(term, outputs, sequences);
+        if (outside != null) {
+          hoisted.add(outside);
+        } else {
+          residual.add(term);
+        }
+      }
+      terms.add(hoisted);
+      if (residual.isEmpty()) {
+        accumulated.add(-1);
+        continue;
+      }
+      accumulated.add(carries.size());
+      Node sum = sums.get(a);
+      carries.add(sum);
+      Node next = sum;
+      for (Node term : residual) {
+        next = next.add(term);
+      }
+      newCarries.add(next);
+    }
+    return new Backward(new ScanBody(graph, carries, sequences, constants, newCarries, outputs), accumulated, terms);
+  }
+
+  /** The terms of a sum, splitting additions of operands of the sum's own type. */
+  private static List<Node> addends(Node node) {
+    if (node.op() instanceof Add && node.input(0).type().equals(node.type()) && node.input(1).type().equals(node.type())) {
+      List<Node> all = new ArrayList<>(addends(node.input(0)));
+      all.addAll(addends(node.input(1)));
+      return all;
+    }
+    return List.of(node);
+  }
+
+  /**
+   * The term computed after the loop for {@code term}, a step's contribution to a constant's cotangent,
+   * or null when it must be accumulated in the loop. A factor that is a sequence of the backward loop is
+   * read from that sequence; any other becomes an output of the loop (once).
+   */
+  private static Term hoist(Node term, List<Node> outputs, List<Node> sequences) {
+    if (term.op() instanceof MatMul && term.shape().rank() == 2 && term.input(0).shape().rank() == 2
+        && term.input(1).shape().rank() == 2) {
+      Node left = term.input(0);
+      Node right = term.input(1);
+      boolean leftTransposed = left.op() instanceof Transpose;
+      boolean rightTransposed = right.op() instanceof Transpose;
+      return new Product(stackedRef(leftTransposed ? left.input(0) : left, outputs, sequences), leftTransposed,
+          stackedRef(rightTransposed ? right.input(0) : right, outputs, sequences), rightTransposed);
+    }
+    if (term.op() instanceof Sum sum && !sum.keepDims()) {
+      return new Total(stackedRef(term.input(0), outputs, sequences), sum.axes());
+    }
+    return null;
+  }
+
+  private static int stackedRef(Node value, List<Node> outputs, List<Node> sequences) {
+    int sequence = sequences.indexOf(value);
+    if (sequence >= 0) {
+      return -sequence - 1;
+    }
+    int output = outputs.indexOf(value);
+    if (output < 0) {
+      output = outputs.size();
+      outputs.add(value);
+    }
+    return output;
   }
 
   // ---- forward mode ----

@@ -25,7 +25,7 @@ public final class ScanBody {
   private final List<Node> constants;
   private final List<Node> carryResults;
   private final List<Node> outputs;
-  private final Map<List<Object>, ScanBody> derived = new HashMap<>();
+  private final Map<List<Object>, Object> derived = new HashMap<>();
 
   /**
    * A body over {@code graph}. Carries, sequences and constants must be distinct inputs of the graph;
@@ -121,13 +121,14 @@ public final class ScanBody {
   }
 
   /** The body derived from this one for {@code key}, made by {@code make} the first time it is asked for. */
-  ScanBody derived(List<Object> key, java.util.function.Supplier<ScanBody> make) {
-    ScanBody body = derived.get(key);
+  @SuppressWarnings("unchecked")
+  <T> T derived(List<Object> key, java.util.function.Supplier<T> make) {
+    Object body = derived.get(key);
     if (body == null) {
       body = make.get();
       derived.put(key, body);
     }
-    return body;
+    return (T) body;
   }
 
   /** The body's graph in the text form, indented by {@code indent}. */
