@@ -22,6 +22,10 @@ final class ModelOption {
   }
 
   static ZooModel resolve(CommandSpec spec, String name, Integer hidden) {
+    if (dev.bytegrad.cli.text.CharModel.Kind.isCharModel(name)) {
+      throw new ParameterException(spec.commandLine(), name + " is a language model: train it with 'train --model " + name
+          + "' and generate text from its checkpoint with 'sample'; " + spec.name() + " works on the classifiers and regressions of the zoo");
+    }
     try {
       return Zoo.get(name, hidden);
     } catch (IllegalArgumentException e) {

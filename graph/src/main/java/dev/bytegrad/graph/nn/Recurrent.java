@@ -65,7 +65,8 @@ public final class Recurrent {
    * An LSTM layer over {@code inputs [T, B, 4H]} (the projected inputs, gates in the order i, f, g, o)
    * from {@code h0} and {@code c0 [B, H]}, with parameters {@code name.recurrent [H, 4H]} and
    * {@code name.bias [4H]}: {@code output(0)} holds every hidden state {@code [T, B, H]}, {@code carry(0)}
-   * and {@code carry(1)} the last hidden and cell state.
+   * and {@code carry(1)} the last hidden and cell state. The cell sees the bias {@link #withForgetBias
+   * plus 1 on the forget gate}, so that a fresh layer remembers rather than forgets.
    */
   public static Scans.Result lstm(Node inputs, Node h0, Node c0, String name, Init init) {
     int hidden = check("lstm layer " + name, inputs, h0, 4);
@@ -74,11 +75,25 @@ public final class Recurrent {
           "the initial cell state must have the hidden state's type", CallSite.capture());
     }
     Node w = h0.graph().parameter(name + ".recurrent", init, h0.dtype(), hidden, 4 * hidden);
-    Node b = h0.graph().parameter(name + ".bias", Init.zeros(), h0.dtype(), 4 * hidden);
+    Node b = withForgetBias(h0.graph().parameter(name + ".bias", Init.zeros(), h0.dtype(), 4 * hidden));
     return Scans.scan(List.of(h0, c0), List.of(inputs), (state, x) -> {
       LstmState next = lstmCell(x.get(0), state.get(0), state.get(1), w, b);
       return Scans.step(List.of(next.h(), next.c()), List.of(next.h()));
     });
+  }
+
+  /**
+   * {@code bias [4H]} plus 1 on the forget gate's block: the forget gate starts near σ(1) ≈ 0.73 instead
+   * of 0.5, so gradients survive more steps early in training (Gers et al. 2000; Jozefowicz et al. 2015
+   * found it closes most of the gap to the GRU). The same as initializing that block of the bias to 1.
+   */
+  public static Node withForgetBias(Node bias) {
+    int hidden = bias.shape().dim(0) / 4;
+    dev.bytegrad.runtime.Tensor offset = dev.bytegrad.runtime.Tensor.zeros(bias.dtype(), bias.shape());
+    for (int k = hidden; k < 2 * hidden; k++) {
+      offset.setDouble(k, 1);
+    }
+    return bias.add(bias.graph().constant(offset));
   }
 
   private static int check(String layer, Node inputs, Node h0, int gates) {
