@@ -34,6 +34,11 @@ public final class Verifier {
 
   /** Verifies the graph reachable from {@code outputs}, failing with the first broken invariant. */
   public static void verify(String pass, List<Node> outputs) {
+    verify(pass, outputs, new java.util.HashSet<>());
+  }
+
+  /** Verifies one graph, and the body of every loop in it once (a loop's body is a graph of its own). */
+  private static void verify(String pass, List<Node> outputs, java.util.Set<Object> bodies) {
     if (outputs.isEmpty()) {
       return;
     }
@@ -64,6 +69,9 @@ public final class Verifier {
       }
       if (graph.apply(op, node.inputs()) != node) {
         throw failure(pass, node, "is not the interned node for its operation and operands");
+      }
+      if (op instanceof dev.bytegrad.graph.op.Scan scan && bodies.add(scan.body())) {
+        verify(pass + ", in the body of " + node, scan.body().results(), bodies);
       }
     }
   }
