@@ -24,6 +24,11 @@ FLOPS = {
     "SOFTMAX": 2 * (256 * 784 * 10 * 2),
     "MLP": 2 * ((64 * 784 * 256 + 64 * 256 * 10) + (64 * 784 * 256 + 2 * 64 * 256 * 10)),
     "LENET": 2 * (2 * 20 * 25 * 36864 + 3 * 50 * 500 * 4096 + 3 * 64 * 800 * 500 + 3 * 64 * 500 * 10),
+    # T=32 steps of batch 32: the recurrent product forward, and in the backward pass the input gradient
+    # and the weight gradient (bytegrad also recomputes the forward product there; not counted), plus the
+    # output layer 128->65 three times over T*B rows; the input projection is a lookup, not counted
+    "CHAR_LSTM": 2 * (3 * 32 * 32 * 128 * 512 + 3 * 1024 * 128 * 65),
+    "CHAR_RNN": 2 * (3 * 32 * 32 * 128 * 128 + 3 * 1024 * 128 * 65),
 }
 
 
@@ -32,14 +37,14 @@ def jmh(threads, quick):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         results = out.name
     iterations = ["-f", "1", "-wi", "3", "-i", "4"] if quick else ["-f", "2", "-wi", "5", "-i", "8"]
-    command = ["java", "-jar", JAR, "TrainingStepBenchmark|LeNetStepBenchmark", *iterations,
+    command = ["java", "-jar", JAR, "TrainingStepBenchmark|LeNetStepBenchmark|RecurrentStepBenchmark", *iterations,
                "-p", "implementation=asm,javapoet", "-p", f"threads={threads}", "-rf", "json", "-rff", results]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     times = {}
     with open(results) as f:
         for run in json.load(f):
             params = run["params"]
-            workload = params.get("workload", "LENET")
+            workload = params.get("workload") or {"char-lstm": "CHAR_LSTM", "char-rnn": "CHAR_RNN"}.get(params.get("model"), "LENET")
             metric = run["primaryMetric"]
             scale = {"us/op": 1e-3, "ms/op": 1.0}[metric["scoreUnit"]]
             times[(workload, params["implementation"])] = metric["score"] * scale
@@ -75,7 +80,7 @@ def main():
         theirs = {}
     print(f"| workload ({args.threads} thread{'s' if args.threads > 1 else ''}) | implementation | ms/step | GFLOP/s | × fastest |")
     print("|---|---|---|---|---|")
-    for workload in ["SOFTMAX", "MLP", "LENET"]:
+    for workload in ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]:
         rows = [(f"bytegrad {impl}", ours.get((workload, impl))) for impl in ("asm", "javapoet")]
         rows.append(("PyTorch", theirs.get(workload)))
         measured = [ms for _, ms in rows if ms]

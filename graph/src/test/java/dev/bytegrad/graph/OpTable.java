@@ -1,5 +1,6 @@
 package dev.bytegrad.graph;
 
+import dev.bytegrad.graph.nn.Convolutions;
 import dev.bytegrad.graph.op.Abs;
 import dev.bytegrad.graph.op.Add;
 import dev.bytegrad.graph.op.Broadcast;
@@ -153,6 +154,14 @@ public final class OpTable {
       entry("scan_two_carries_reverse_final", Scan.class, OpTable::twoCarries, real(3), real(3), real(5, 3), real(3)),
       entry("scan_index_sequence_history", Scan.class, OpTable::indexHistory, real(2), index(4, 2), real(2)),
       entry("scan_nested", Scan.class, OpTable::nested, real(2), real(3, 3, 2), real(2)),
+      // convolution and pooling are composites (a gather by an index table, then a GEMM or a reduction):
+      // their entries check the whole composite, every derivative order and every backend, like a primitive's
+      entry("conv2d_stride_padding", Transpose.class, x -> Convolutions.conv2d(x.get(0), x.get(1), 2, 1), real(2, 2, 5, 5), real(3, 2, 3, 3)),
+      entry("conv2d_dilated_asymmetric_padding", Transpose.class, x -> Convolutions.conv2d(x.get(0), x.get(1),
+          new Convolutions.Window(new int[] {2, 2}, new int[] {1, 2}, new int[] {1, 0}, new int[] {0, 1}, new int[] {2, 1})),
+          real(1, 1, 6, 5), real(2, 1, 2, 2)),
+      entry("max_pool2d", Transpose.class, x -> Convolutions.maxPool2d(x.get(0), 2, 2, 0), distinct(1, 2, 4, 4)),
+      entry("avg_pool2d_padded", Transpose.class, x -> Convolutions.avgPool2d(x.get(0), 3, 2, 1), real(1, 2, 5, 5)),
       entry("scan_length_zero", Scan.class, x -> rnnOver(x.get(0), x.get(1), x.get(2)).output(0), real(2, 3), real(0, 2, 3), real(3, 3)));
 
   // h_t = tanh(h_{t-1} w / 2 + x_t), every h_t stacked; w is captured from the enclosing graph

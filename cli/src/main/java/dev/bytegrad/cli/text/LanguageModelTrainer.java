@@ -60,9 +60,9 @@ public final class LanguageModelTrainer {
       }
     }
 
-    /** The defaults of {@code kind}: hidden 128, 64 characters a sequence, 32 streams, Adam at 0.002, clipping at norm 5. */
+    /** The defaults: hidden 128, 64 characters a sequence, 32 streams, 20 epochs, Adam at 0.01, clipping at norm 5. */
     public static Options defaults(CharModel.Kind kind) {
-      return new Options(kind, 128, 64, 32, 20, "adam", 0.002, 0.9, 0, 5, true, 1);
+      return new Options(kind, 128, 64, 32, 20, "adam", 0.01, 0.9, 0, 5, true, 1);
     }
 
     Map<String, String> metadata() {
