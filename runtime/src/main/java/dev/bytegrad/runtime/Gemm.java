@@ -64,6 +64,11 @@ public final class Gemm {
     kernel.sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
+  /** Runs {@code job} in {@code parts} parts on the threads of the products (see {@link Parallel}). */
+  static void parallel(WorkerPool.Job job, int parts) {
+    kernel.parallel(job, parts);
+  }
+
   /** {@link #sgemm} in f64. */
   public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc) {

@@ -8,6 +8,11 @@ interface GemmKernel {
   /** How many threads a large product runs on, the caller included. */
   int threads();
 
+  /** Runs {@code job} in {@code parts} parts on this kernel's threads (all in the caller when it has one). */
+  default void parallel(WorkerPool.Job job, int parts) {
+    job.run(0, 1);
+  }
+
   void dgemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc);
 }

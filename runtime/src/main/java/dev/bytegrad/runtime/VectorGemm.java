@@ -52,6 +52,11 @@ final class VectorGemm implements GemmKernel {
   }
 
   @Override
+  public void parallel(WorkerPool.Job job, int parts) {
+    pool.run(job, parts);
+  }
+
+  @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
     if (m == 0 || n == 0) {

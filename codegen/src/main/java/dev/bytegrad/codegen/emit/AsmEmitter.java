@@ -3,6 +3,7 @@ package dev.bytegrad.codegen.emit;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.bytegrad.codegen.loop.Buffer;
+import dev.bytegrad.codegen.loop.Expr;
 import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.Program;
 import dev.bytegrad.codegen.loop.Stmt;
@@ -21,6 +22,7 @@ import org.objectweb.asm.Type;
 public final class AsmEmitter {
   static final String TENSOR = "dev/bytegrad/runtime/Tensor";
   private static final String BIND = "dev/bytegrad/runtime/Bind";
+  private static final String PARALLEL = "dev/bytegrad/runtime/Parallel";
 
   private final Program program;
   private final String owner;
@@ -43,14 +45,23 @@ public final class AsmEmitter {
   }
 
   private byte[] emitClass() {
-    writer.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object",
-        new String[] {"dev/bytegrad/runtime/CompiledFunction"});
+    List<Kernel> kernels = program.allKernels();
+    boolean parallel = kernels.stream().anyMatch(JavaEmitter::isParallel);
+    writer.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", parallel
+        ? new String[] {"dev/bytegrad/runtime/CompiledFunction", PARALLEL + "$Kernels"}
+        : new String[] {"dev/bytegrad/runtime/CompiledFunction"});
     writer.visitSource(program.name() + ".java", null);
     emitFields();
     emitConstructor();
     emitRun();
-    for (Kernel kernel : program.allKernels()) {
+    for (Kernel kernel : kernels) {
+      if (JavaEmitter.isParallel(kernel)) {
+        emitDispatch(kernel, kernels.indexOf(kernel));
+      }
       emitKernel(kernel);
+    }
+    if (parallel) {
+      emitRunPart(kernels);
     }
     writer.visitEnd();
     return writer.toByteArray();
@@ -137,10 +148,59 @@ public final class AsmEmitter {
     method.visitEnd();
   }
 
-  private void emitKernel(Kernel kernel) {
+  /** {@code kN()}: runs the parallel kernel's parts through {@code Parallel.run}. */
+  private void emitDispatch(Kernel kernel, int id) {
     MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name(), "()V", null, null);
     method.visitCode();
-    AsmExpressions expressions = new AsmExpressions(program, method);
+    method.visitVarInsn(ALOAD, 0);
+    AsmExpressions.pushInt(method, id);
+    method.visitLdcInsn(((Stmt.PartLoop) kernel.body().get(0)).elements());
+    method.visitMethodInsn(INVOKESTATIC, PARALLEL, "run", "(L" + PARALLEL + "$Kernels;IJ)V", false);
+    method.visitInsn(RETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+  }
+
+  /** {@code runPart(kernel, part, parts)}: a switch over the parallel kernels' numbers. */
+  private void emitRunPart(List<Kernel> kernels) {
+    MethodVisitor method = writer.visitMethod(ACC_PUBLIC, "runPart", "(III)V", null, null);
+    method.visitCode();
+    List<Integer> ids = new java.util.ArrayList<>();
+    for (int id = 0; id < kernels.size(); id++) {
+      if (JavaEmitter.isParallel(kernels.get(id))) {
+        ids.add(id);
+      }
+    }
+    Label fail = new Label();
+    Label[] labels = new Label[ids.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = new Label();
+    }
+    method.visitVarInsn(ILOAD, 1);
+    method.visitLookupSwitchInsn(fail, ids.stream().mapToInt(Integer::intValue).toArray(), labels);
+    for (int i = 0; i < labels.length; i++) {
+      method.visitLabel(labels[i]);
+      method.visitVarInsn(ALOAD, 0);
+      method.visitVarInsn(ILOAD, 2);
+      method.visitVarInsn(ILOAD, 3);
+      method.visitMethodInsn(INVOKESPECIAL, owner, kernels.get(ids.get(i)).name() + "Part", "(II)V", false);
+      method.visitInsn(RETURN);
+    }
+    method.visitLabel(fail);
+    method.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
+    method.visitInsn(DUP);
+    method.visitLdcInsn("no parallel kernel");
+    method.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "(Ljava/lang/String;)V", false);
+    method.visitInsn(ATHROW);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+  }
+
+  private void emitKernel(Kernel kernel) {
+    boolean parallel = JavaEmitter.isParallel(kernel);
+    MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name() + (parallel ? "Part" : ""), parallel ? "(II)V" : "()V", null, null);
+    method.visitCode();
+    AsmExpressions expressions = new AsmExpressions(program, method, parallel ? 3 : 1);
     for (Buffer buffer : concat(kernel.writes(), kernel.reads())) {
       if (expressions.declareArray(buffer)) {
         loadField(method, buffer);
@@ -158,6 +218,8 @@ public final class AsmEmitter {
   private void emitStatement(MethodVisitor method, AsmExpressions expressions, Stmt statement) {
     if (statement instanceof Stmt.Loop loop) {
       emitLoop(method, expressions, loop);
+    } else if (statement instanceof Stmt.PartLoop loop) {
+      emitPartLoop(method, expressions, loop);
     } else if (statement instanceof Stmt.Store store) {
       expressions.element(store.buffer(), store.index());
       expressions.emit(store.value());
@@ -191,6 +253,35 @@ public final class AsmEmitter {
     method.visitIincInsn(expressions.slot(loop.index()), 1);
     method.visitJumpInsn(GOTO, condition);
     method.visitLabel(end);
+  }
+
+  /** The loop over this part's share: the part and the number of parts are the method's arguments 1 and 2. */
+  private void emitPartLoop(MethodVisitor method, AsmExpressions expressions, Stmt.PartLoop loop) {
+    Expr.Var end = new Expr.Var(loop.index().name() + "End", DType.I32);
+    AsmExpressions.pushInt(method, loop.extent());
+    method.visitVarInsn(ILOAD, 1);
+    method.visitVarInsn(ILOAD, 2);
+    method.visitMethodInsn(INVOKESTATIC, PARALLEL, "start", "(III)I", false);
+    expressions.store(loop.index());
+    AsmExpressions.pushInt(method, loop.extent());
+    method.visitVarInsn(ILOAD, 1);
+    method.visitInsn(ICONST_1);
+    method.visitInsn(IADD);
+    method.visitVarInsn(ILOAD, 2);
+    method.visitMethodInsn(INVOKESTATIC, PARALLEL, "start", "(III)I", false);
+    expressions.store(end);
+    Label condition = new Label();
+    Label done = new Label();
+    method.visitLabel(condition);
+    expressions.emit(loop.index());
+    expressions.emit(end);
+    method.visitJumpInsn(IF_ICMPGE, done);
+    for (Stmt statement : loop.body()) {
+      emitStatement(method, expressions, statement);
+    }
+    method.visitIincInsn(expressions.slot(loop.index()), 1);
+    method.visitJumpInsn(GOTO, condition);
+    method.visitLabel(done);
   }
 
   private void emitGemm(MethodVisitor method, AsmExpressions expressions, Stmt.Gemm gemm) {

@@ -21,11 +21,17 @@ final class AsmExpressions {
   private final Program program;
   private final MethodVisitor method;
   private final Map<String, Integer> slots = new HashMap<>();
-  private int nextSlot = 1;
+  private int nextSlot;
 
   AsmExpressions(Program program, MethodVisitor method) {
+    this(program, method, 1);
+  }
+
+  /** Expressions of a method whose arguments take the locals before {@code firstSlot}. */
+  AsmExpressions(Program program, MethodVisitor method, int firstSlot) {
     this.program = program;
     this.method = method;
+    this.nextSlot = firstSlot;
   }
 
   private static String arrayName(Buffer buffer) {

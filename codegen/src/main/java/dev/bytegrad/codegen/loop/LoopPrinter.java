@@ -54,6 +54,11 @@ public final class LoopPrinter {
       loop.body().forEach(inner -> statement(text, inner, depth + 1));
       return;
     }
+    if (statement instanceof Stmt.PartLoop loop) {
+      text.append("for ").append(loop.index().name()).append(" < ").append(loop.extent()).append(", split over threads:\n");
+      loop.body().forEach(inner -> statement(text, inner, depth + 1));
+      return;
+    }
     if (statement instanceof Stmt.Store store) {
       text.append(store.buffer().name()).append('[').append(expression(store.index(), 0)).append("] = ")
           .append(expression(store.value(), 0));

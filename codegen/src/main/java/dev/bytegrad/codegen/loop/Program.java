@@ -34,6 +34,8 @@ public record Program(String name, List<Buffer> inputs, List<Buffer> outputs, Li
     for (Stmt statement : body) {
       if (statement instanceof Stmt.Loop loop) {
         collectCalls(loop.body(), into);
+      } else if (statement instanceof Stmt.PartLoop loop) {
+        collectCalls(loop.body(), into);
       } else if (statement instanceof Stmt.Call call && into.putIfAbsent(call.kernel().name(), call.kernel()) == null) {
         collectCalls(call.kernel().body(), into);
       }

@@ -11,6 +11,28 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * The outer loop of a kernel split over threads: {@code index} runs over this part's share of
+   * {@code [0, extent)}, the part and the number of parts being the kernel method's arguments. A kernel
+   * whose body is one such loop is run by {@code dev.bytegrad.runtime.Parallel}.
+   */
+  record PartLoop(Expr.Var index, int extent, List<Stmt> body) implements Stmt {
+    public PartLoop {
+      body = List.copyOf(body);
+    }
+
+    /** The elements of the whole nest: this extent times those of the perfect nest inside. */
+    public long elements() {
+      long elements = extent;
+      List<Stmt> inner = body;
+      while (inner.size() == 1 && inner.get(0) instanceof Loop loop) {
+        elements *= loop.extent();
+        inner = loop.body();
+      }
+      return elements;
+    }
+  }
+
   /** {@code buffer[index] = value}. */
   record Store(Buffer buffer, Expr index, Expr value) implements Stmt {}
 

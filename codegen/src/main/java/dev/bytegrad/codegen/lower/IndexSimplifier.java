@@ -59,6 +59,11 @@ final class IndexSimplifier {
       return new Stmt.Assign(assign.local(), expr(assign.value()));
     } else if (stmt instanceof Stmt.Call call) {
       return call;
+    } else if (stmt instanceof Stmt.PartLoop loop) {
+      ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
+      Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()));
+      ranges.remove(loop.index());
+      return result;
     }
     Stmt.Gemm g = (Stmt.Gemm) stmt;
     return new Stmt.Gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.a(), expr(g.aOffset()), g.lda(), g.b(),

@@ -150,7 +150,7 @@ final class ScanLowering {
       }
       step.add(lowering.kernel(inner, "k" + step.size(), innerSchedule));
     }
-    List<Kernel> merged = KernelMerging.merge(step);
+    List<Kernel> merged = KernelMerging.merge(step).stream().map(Parallelism::split).toList();
     List<Kernel> calls = new ArrayList<>();
     for (Kernel kernel : merged) {
       calls.add(new Kernel(prefix + "_" + kernel.name(), kernel.comment(), kernel.body(), kernel.reads(), kernel.writes()));

@@ -1,0 +1,54 @@
+package dev.bytegrad.runtime;
+
+/**
+ * Large elementwise kernels of generated code split over the threads the matrix products use (see
+ * {@link Gemm#setThreads}): the generated class implements {@link Kernels}, and a kernel calls
+ * {@link #run} with its number and size; each part runs a contiguous range of the kernel's outer loop.
+ * Elements do not depend on one another, so the results are the same for any number of threads.
+ * Nothing is allocated per call.
+ */
+public final class Parallel {
+  /** Fewest elements per part: below twice this a kernel runs on the calling thread alone. */
+  public static final int ELEMENTS_PER_PART = 16_384;
+
+  private static final ThreadLocal<Dispatch> DISPATCH = ThreadLocal.withInitial(Dispatch::new);
+
+  private Parallel() {}
+
+  /** What generated code implements: run part {@code part} of {@code parts} of kernel number {@code kernel}. */
+  public interface Kernels {
+    void runPart(int kernel, int part, int parts);
+  }
+
+  /** Runs kernel {@code kernel} of {@code target}, of {@code elements} elements, in as many parts as pay. */
+  public static void run(Kernels target, int kernel, long elements) {
+    int parts = (int) Math.min(Gemm.threads(), elements / ELEMENTS_PER_PART);
+    if (parts <= 1) {
+      target.runPart(kernel, 0, 1);
+      return;
+    }
+    Dispatch dispatch = DISPATCH.get();
+    dispatch.target = target;
+    dispatch.kernel = kernel;
+    try {
+      Gemm.parallel(dispatch, parts);
+    } finally {
+      dispatch.target = null;
+    }
+  }
+
+  /** The first index of part {@code part} of {@code parts} of a loop of {@code extent}. */
+  public static int start(int extent, int part, int parts) {
+    return (int) ((long) extent * part / parts);
+  }
+
+  private static final class Dispatch implements WorkerPool.Job {
+    private Kernels target;
+    private int kernel;
+
+    @Override
+    public void run(int part, int parts) {
+      target.runPart(kernel, part, parts);
+    }
+  }
+}
