@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step of the zoo's LeNet (conv 5x5 1→20, max-pool 2, conv 5x5 20→50, max-pool 2, dense 800→500
  * ReLU, dense 500→10) on a batch of 64 28x28 images, float32, SGD with momentum 0.9, compiled by each
- * backend, on one thread and on all cores. {@link #GEMM_FLOPS} gives GFLOP/s from the time per step.
+ * backend and by hand ({@link HandWrittenLeNetStep}), on one thread and on all cores. {@link #GEMM_FLOPS} gives GFLOP/s from the time per step.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,7 +47,7 @@ public class LeNetStepBenchmark {
    */
   public static final long GEMM_FLOPS = 2L * (2L * 20 * 25 * 36864 + 3L * 50 * 500 * 4096 + 3L * 64 * 800 * 500 + 3L * 64 * 500 * 10);
 
-  @Param({"asm", "javapoet"})
+  @Param({"handwritten", "asm", "javapoet"})
   public String implementation;
 
   @Param({"1", "2"})
@@ -62,8 +62,9 @@ public class LeNetStepBenchmark {
     Gemm.setThreads(threads);
     Functions functions = Functions.trainingStep(Zoo.get("lenet"), new Data.Dims(784, 10), 64, new Momentum(0.9), Regularization.NONE);
     Parameters values = Parameters.initialize(functions.graph(), 1);
-    step = GraphCompiler.compile("lenet_step", functions.step(), Backend.parse(implementation))
-        .instantiate(functions.bind(values));
+    step = implementation.equals("handwritten")
+        ? new HandWrittenLeNetStep(64, functions.bind(values))
+        : GraphCompiler.compile("lenet_step", functions.step(), Backend.parse(implementation)).instantiate(functions.bind(values));
     SplittableRandom random = new SplittableRandom(2);
     Tensor x = Tensor.zeros(DType.F32, Shape.of(64, 784));
     Tensor y = Tensor.zeros(DType.I32, Shape.of(64));
