@@ -4,6 +4,7 @@ import dev.bytegrad.cli.text.CharModel;
 import dev.bytegrad.cli.text.Corpus;
 import dev.bytegrad.cli.text.LanguageModelTrainer;
 import dev.bytegrad.cli.train.Checkpoint;
+import dev.bytegrad.cli.unsupervised.FeatureTraining;
 import dev.bytegrad.graph.train.Optimizer;
 import java.util.Locale;
 import dev.bytegrad.cli.train.ProgressReporter;
@@ -113,6 +114,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seq-length", paramLabel = "T", description = "char-rnn and char-lstm: characters per training sequence (default: 64)")
   private Integer seqLength;
 
+  @Option(names = "--examples", paramLabel = "N", description = "sparse-autoencoder, sparse-coding, rica: patches sampled (10000, 2000, 10000);"
+      + " self-taught: labeled training digits (100)")
+  private Integer examples;
+
   @Option(names = "--bptt", paramLabel = "MODE", description = "char-rnn and char-lstm: truncated (state carried from chunk to chunk, the default) or full (independent windows)")
   private String bptt;
 
@@ -124,6 +129,12 @@ final class TrainCommand implements Callable<Integer> {
     ProgressReporter.Mode progressMode = mode();
     if (CharModel.Kind.isCharModel(model)) {
       return trainText(progressMode);
+    }
+    if (FeatureTraining.isFeatureModel(model)) {
+      return trainFeatures();
+    }
+    if (examples != null) {
+      throw new ParameterException(spec.commandLine(), "--examples is for the feature-learning models: " + String.join(", ", FeatureTraining.MODELS));
     }
     if (seqLength != null || bptt != null) {
       throw new ParameterException(spec.commandLine(), "--seq-length and --bptt are for the character models char-rnn and char-lstm");
@@ -153,6 +164,62 @@ final class TrainCommand implements Callable<Integer> {
     }
     Trainer.Result result = trainer.train();
     report(output, zooModel, dataSet, options, chosen, run, result);
+    return 0;
+  }
+
+  /** Learns features without labels (sparse autoencoder, sparse coding, RICA) or with few (self-taught). */
+  private int trainFeatures() {
+    Map<String, Object> unsupported = new LinkedHashMap<>();
+    unsupported.put("--resume", resume);
+    if (data != null && !(model.equals("self-taught") && (data.equals("digits") || data.equals("fashion-mnist")))) {
+      throw new ParameterException(spec.commandLine(), "--data is for self-taught (digits or fashion-mnist); " + model
+          + " learns from 8x8 patches of the shipped photograph");
+    }
+    unsupported.put("--validation", validation);
+    unsupported.put("--batch", batch);
+    unsupported.put("--optimizer", optimizer);
+    unsupported.put("--lr", learningRate);
+    unsupported.put("--seq-length", seqLength);
+    unsupported.forEach((flag, value) -> {
+      if (value != null) {
+        throw new ParameterException(spec.commandLine(), flag + " is not available for " + model
+            + ": it trains by full-batch L-BFGS on its own data (natural image patches; the digits for self-taught)");
+      }
+    });
+    int features = hidden != null ? hidden : switch (model) {
+      case "sparse-autoencoder" -> 25;
+      case "self-taught" -> 100;
+      default -> 49;
+    };
+    int iterations = epochs != null ? epochs : model.equals("sparse-coding") ? 50 : 400;
+    int count = examples != null ? examples : switch (model) {
+      case "sparse-coding" -> 2000;
+      case "self-taught" -> 100;
+      default -> 10000;
+    };
+    if (features < 1 || iterations < 1 || count < 2) {
+      throw new ParameterException(spec.commandLine(), "--hidden, --epochs and --examples must be positive (and --examples at least 2)");
+    }
+    Backend chosen = ModelOption.backend(spec, backend);
+    ModelOption.threads(spec, threads);
+    PrintWriter output = spec.commandLine().getOut();
+    Path directory = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the run directory " + directory + ": " + e.getMessage(), e);
+    }
+    output.printf("training %s: %d features, %d %s, %d %s, seed %d, backend %s%n", model, features, iterations,
+        model.equals("sparse-coding") ? "alternation rounds" : "L-BFGS iterations", count,
+        model.equals("self-taught") ? "labeled digits" : "8x8 patches of camera.png", seed == null ? 1 : seed, chosen);
+    output.flush();
+    FeatureTraining.Result result = new FeatureTraining(new FeatureTraining.Options(model, features, iterations, count, 8,
+        seed == null ? 1 : seed, chosen, data == null ? "digits" : data), directory, output).run();
+    output.printf("run directory: %s (features.png: the learned features as patches)%n", directory);
+    if (json) {
+      output.println(Json.object(result.figures()));
+    }
+    output.flush();
     return 0;
   }
 

@@ -16,6 +16,45 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Plots {
   private Plots() {}
 
+  /**
+   * Writes {@code patches [k][side*side]} as a grid of grayscale tiles, each scaled symmetrically around
+   * zero by its own largest magnitude (mid-gray is 0), {@code scale} pixels per value: learned features
+   * shown as the input patch each one responds to.
+   */
+  public static void patches(Path file, double[][] patches, int side, int scale) {
+    int count = patches.length;
+    int columns = (int) Math.ceil(Math.sqrt(count));
+    int rows = (count + columns - 1) / columns;
+    int tile = side * scale + 2;
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(columns * tile + 2, rows * tile + 2,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int f = 0; f < count; f++) {
+      double largest = 0;
+      for (double v : patches[f]) {
+        largest = Math.max(largest, Math.abs(v));
+      }
+      for (int a = 0; a < side; a++) {
+        for (int b = 0; b < side; b++) {
+          double value = patches[f][a * side + b];
+          int gray = largest > 0 ? (int) Math.round(127.5 + 127.5 * value / largest) : 128;
+          for (int dy = 0; dy < scale; dy++) {
+            for (int dx = 0; dx < scale; dx++) {
+              image.getRaster().setSample(2 + (f % columns) * tile + b * scale + dx, 2 + (f / columns) * tile + a * scale + dy, 0, gray);
+            }
+          }
+        }
+      }
+    }
+    try {
+      Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".png");
+      javax.imageio.ImageIO.write(image, "png", temporary.toFile());
+      temporary.toFile().setReadable(true, false);
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Writes one chart of named series over epochs 1, 2, ... into {@code file}; NaN values are left out. */
   public static void lines(Path file, String title, String yAxis, java.util.Map<String, double[]> series) {
     System.setProperty("java.awt.headless", "true");
