@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bytegrad} command. Exit status 0 on success, 1 when the work failed, 2 for bad usage. */
 @Command(name = "bytegrad", mixinStandardHelpOptions = true, version = "bytegrad 0.1.0",
     description = "A symbolic computational-graph compiler for the JVM.",
-    subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, CodegenCommand.class, GradcheckCommand.class, InspectCommand.class,
+    subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, PcaCommand.class, CodegenCommand.class, GradcheckCommand.class, InspectCommand.class,
         NewtonCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
