@@ -167,25 +167,35 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Fails on the first flag given (a flag-value pair in {@code flags}) that {@link #model} cannot use, saying {@code why}. */
+  private void refuse(String why, Object... flags) {
+    for (int i = 0; i < flags.length; i += 2) {
+      if (flags[i + 1] != null) {
+        throw new ParameterException(spec.commandLine(), flags[i] + " is not available for " + model + ": " + why);
+      }
+    }
+  }
+
+  /** {@code --out}, or {@code runs/MODEL-DATE}, created. */
+  private Path runDirectory() {
+    Path directory = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the run directory " + directory + ": " + e.getMessage(), e);
+    }
+    return directory;
+  }
+
   /** Learns features without labels (sparse autoencoder, sparse coding, RICA) or with few (self-taught). */
   private int trainFeatures() {
-    Map<String, Object> unsupported = new LinkedHashMap<>();
-    unsupported.put("--resume", resume);
     if (data != null && !(model.equals("self-taught") && (data.equals("digits") || data.equals("fashion-mnist")))) {
       throw new ParameterException(spec.commandLine(), "--data is for self-taught (digits or fashion-mnist); " + model
           + " learns from 8x8 patches of the shipped photograph");
     }
-    unsupported.put("--validation", validation);
-    unsupported.put("--batch", batch);
-    unsupported.put("--optimizer", optimizer);
-    unsupported.put("--lr", learningRate);
-    unsupported.put("--seq-length", seqLength);
-    unsupported.forEach((flag, value) -> {
-      if (value != null) {
-        throw new ParameterException(spec.commandLine(), flag + " is not available for " + model
-            + ": it trains by full-batch L-BFGS on its own data (natural image patches; the digits for self-taught)");
-      }
-    });
+    refuse("it trains by full-batch L-BFGS on its own data (natural image patches; the digits for self-taught)",
+        "--resume", resume, "--validation", validation, "--batch", batch, "--optimizer", optimizer, "--lr", learningRate,
+        "--seq-length", seqLength);
     int features = hidden != null ? hidden : switch (model) {
       case "sparse-autoencoder" -> 25;
       case "self-taught" -> 100;
@@ -203,12 +213,7 @@ final class TrainCommand implements Callable<Integer> {
     Backend chosen = ModelOption.backend(spec, backend);
     ModelOption.threads(spec, threads);
     PrintWriter output = spec.commandLine().getOut();
-    Path directory = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the run directory " + directory + ": " + e.getMessage(), e);
-    }
+    Path directory = runDirectory();
     output.printf("training %s: %d features, %d %s, %d %s, seed %d, backend %s%n", model, features, iterations,
         model.equals("sparse-coding") ? "alternation rounds" : "L-BFGS iterations", count,
         model.equals("self-taught") ? "labeled digits" : "8x8 patches of camera.png", seed == null ? 1 : seed, chosen);
@@ -225,19 +230,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Trains a character language model (char-rnn, char-lstm) on a text. */
   private int trainText(ProgressReporter.Mode progressMode) {
-    Map<String, Object> unsupported = new LinkedHashMap<>();
-    unsupported.put("--resume", resume);
-    unsupported.put("--validation", validation);
-    unsupported.put("--patience", patience);
-    unsupported.put("--schedule", schedule);
-    unsupported.put("--warmup", warmup);
-    unsupported.put("--drop-last", dropLast);
-    unsupported.forEach((flag, value) -> {
-      if (value != null) {
-        throw new ParameterException(spec.commandLine(), flag + " is not available for " + model
-            + ": it holds out the last 10% of the text and trains at a constant learning rate");
-      }
-    });
+    refuse("it holds out the last 10% of the text and trains at a constant learning rate", "--resume", resume,
+        "--validation", validation, "--patience", patience, "--schedule", schedule, "--warmup", warmup, "--drop-last", dropLast);
     CharModel.Kind kind = CharModel.Kind.named(model);
     LanguageModelTrainer.Options d = LanguageModelTrainer.Options.defaults(kind);
     String mode = bptt == null ? "truncated" : bptt;
@@ -258,12 +252,7 @@ final class TrainCommand implements Callable<Integer> {
     Backend chosen = ModelOption.backend(spec, backend);
     ModelOption.threads(spec, threads);
     PrintWriter output = spec.commandLine().getOut();
-    Path directory = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the run directory " + directory + ": " + e.getMessage(), e);
-    }
+    Path directory = runDirectory();
     ProgressReporter reporter = new ProgressReporter(output, progressMode, false);
     LanguageModelTrainer trainer = parse(() -> new LanguageModelTrainer(corpus, options, chosen, directory, reporter));
     output.printf(Locale.ROOT, "training %s (hidden %d) on %s: %d training and %d held-out characters, %d distinct;"

@@ -112,38 +112,35 @@ public record CharModel(Kind kind, int vocabulary, int hidden) {
   public Function trainingStep(int batch, int length, Optimizer optimizer, Regularization regularization, Backend backend) {
     Network network = build(batch, length);
     TrainingGraph training = TrainingGraph.build(network.loss(), network.graph().parameters(), optimizer, regularization);
-    List<Node> inputs = new ArrayList<>(List.of(network.tokens(), network.targets()));
-    inputs.addAll(network.initialState());
-    inputs.add(training.learningRate());
-    List<Node> outputs = new ArrayList<>(List.of(network.loss()));
-    outputs.addAll(network.finalState());
-    List<Node> parameters = network.graph().parameters();
-    return new Function(network, parameters, GraphCompiler.compile(kind.modelName.replace('-', '_') + "_step",
-        new Signature(inputs, parameters, outputs, training.updates()), backend));
+    return compile("step", network, true, List.of(training.learningRate()), network.loss(), training.updates(), backend);
   }
 
   /** The loss without updates: tokens, targets and the initial state in; the loss and the final state out. */
   public Function evaluation(int batch, int length, Backend backend) {
     Network network = build(batch, length);
-    List<Node> inputs = new ArrayList<>(List.of(network.tokens(), network.targets()));
-    inputs.addAll(network.initialState());
-    List<Node> outputs = new ArrayList<>(List.of(network.loss()));
-    outputs.addAll(network.finalState());
-    List<Node> parameters = network.graph().parameters();
-    return new Function(network, parameters, GraphCompiler.compile(kind.modelName.replace('-', '_') + "_evaluation",
-        new Signature(inputs, parameters, outputs, Map.of()), backend));
+    return compile("evaluation", network, true, List.of(), network.loss(), Map.of(), backend);
   }
 
   /** One character at a time for {@code batch} streams: tokens {@code [1, B]} and the state in; the logits and the next state out. */
   public Function sampler(int batch, Backend backend) {
     Network network = build(batch, 1);
+    return compile("sampler", network, false, List.of(), network.logits(), Map.of(), backend);
+  }
+
+  /** Inputs: tokens, (targets), the initial state, {@code extra}; outputs: {@code first}, then the final state. */
+  private Function compile(String what, Network network, boolean targets, List<Node> extra, Node first, Map<Node, Node> updates,
+      Backend backend) {
     List<Node> inputs = new ArrayList<>(List.of(network.tokens()));
+    if (targets) {
+      inputs.add(network.targets());
+    }
     inputs.addAll(network.initialState());
-    List<Node> outputs = new ArrayList<>(List.of(network.logits()));
+    inputs.addAll(extra);
+    List<Node> outputs = new ArrayList<>(List.of(first));
     outputs.addAll(network.finalState());
     List<Node> parameters = network.graph().parameters();
-    return new Function(network, parameters, GraphCompiler.compile(kind.modelName.replace('-', '_') + "_sampler",
-        new Signature(inputs, parameters, outputs, Map.of()), backend));
+    return new Function(network, parameters, GraphCompiler.compile(kind.modelName.replace('-', '_') + "_" + what,
+        new Signature(inputs, parameters, outputs, updates), backend));
   }
 
   /** A compiled function of the model and the parameters it binds, in order. */

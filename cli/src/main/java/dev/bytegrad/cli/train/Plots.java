@@ -45,14 +45,7 @@ public final class Plots {
         }
       }
     }
-    try {
-      Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".png");
-      javax.imageio.ImageIO.write(image, "png", temporary.toFile());
-      temporary.toFile().setReadable(true, false);
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+    writeImage(image, file);
   }
 
   /** Writes one chart of named series over epochs 1, 2, ... into {@code file}; NaN values are left out. */
@@ -123,13 +116,18 @@ public final class Plots {
         }
       }
     }
+    writeImage(image, file);
+  }
+
+  /** Writes {@code image} as a PNG, atomically: a temporary file in the same folder, then a rename. */
+  private static void writeImage(java.awt.image.BufferedImage image, Path file) {
     try {
       Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".png");
       javax.imageio.ImageIO.write(image, "png", temporary.toFile());
       temporary.toFile().setReadable(true, false);
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the filters " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

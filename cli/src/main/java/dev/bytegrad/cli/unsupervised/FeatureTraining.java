@@ -326,25 +326,21 @@ public final class FeatureTraining {
 
   /** Columns of {@code w [n, k]} as k patches: each hidden unit's input weights. */
   private static double[][] columns(Tensor w) {
-    int n = w.shape().dim(0);
-    int k = w.shape().dim(1);
-    double[][] patches = new double[k][n];
-    for (int j = 0; j < k; j++) {
-      for (int i = 0; i < n; i++) {
-        patches[j][i] = w.getDouble(i * k + j);
-      }
-    }
-    return patches;
+    return patches(w, true);
   }
 
   /** Rows of {@code w [k, n]} as k patches. */
   private static double[][] rows(Tensor w) {
-    int k = w.shape().dim(0);
-    int n = w.shape().dim(1);
+    return patches(w, false);
+  }
+
+  private static double[][] patches(Tensor w, boolean byColumn) {
+    int k = w.shape().dim(byColumn ? 1 : 0);
+    int n = w.shape().dim(byColumn ? 0 : 1);
     double[][] patches = new double[k][n];
     for (int j = 0; j < k; j++) {
       for (int i = 0; i < n; i++) {
-        patches[j][i] = w.getDouble(j * n + i);
+        patches[j][i] = w.getDouble(byColumn ? i * k + j : j * n + i);
       }
     }
     return patches;

@@ -63,17 +63,10 @@ public final class Patches {
   public static Tensor normalizeForSigmoid(Tensor patches) {
     int m = patches.shape().dim(0);
     int n = patches.shape().dim(1);
-    float[] x = patches.floats().clone();
+    float[] x = removeMean(patches).floats();
     double squares = 0;
-    for (int i = 0; i < m; i++) {
-      double mean = 0;
-      for (int j = 0; j < n; j++) {
-        mean += x[i * n + j] / n;
-      }
-      for (int j = 0; j < n; j++) {
-        x[i * n + j] -= (float) mean;
-        squares += x[i * n + j] * x[i * n + j];
-      }
+    for (float v : x) {
+      squares += v * v;
     }
     double bound = 3 * Math.sqrt(squares / (m * (double) n));
     for (int i = 0; i < x.length; i++) {
