@@ -71,7 +71,7 @@ public final class FeatureTraining {
   }
 
   public static boolean isFeatureModel(String name) {
-    return MODELS.contains(name);
+    return name != null && MODELS.contains(name);
   }
 
   public Result run() {
