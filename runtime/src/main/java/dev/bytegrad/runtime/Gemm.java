@@ -69,6 +69,21 @@ public final class Gemm {
     kernel.parallel(job, parts);
   }
 
+  /**
+   * {@link #sgemm} where B is constant until the next {@link #newEpoch()}: a loop's weight, multiplied at
+   * every step. The packed form of B is kept and reused by later calls on the same B, so a step of a
+   * recurrent network does not repack its weights. Results are the same as {@link #sgemm}'s, to the bit.
+   */
+  public static void sgemmConstantB(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+    kernel.sgemmConstantB(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+  }
+
+  /** Operands passed as constant before now may have changed: a loop calls this before its first step. */
+  public static void newEpoch() {
+    kernel.newEpoch();
+  }
+
   /** {@link #sgemm} in f64. */
   public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc) {

@@ -5,6 +5,19 @@ interface GemmKernel {
   void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc);
 
+  /**
+   * {@link #sgemm} for a B that has not changed since the last {@link #newEpoch()}: its packed form may
+   * be kept and reused by later calls with the same B (array, offset, leading dimension, shape).
+   */
+  default void sgemmConstantB(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+    sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+  }
+
+  /** Forgets every packed B kept by {@link #sgemmConstantB}: their contents may change from now on. */
+  default void newEpoch() {
+  }
+
   /** How many threads a large product runs on, the caller included. */
   int threads();
 

@@ -27,6 +27,8 @@ final class VectorGemm implements GemmKernel {
   private final long parallelFlops;
   private final ScalarGemm scalar = new ScalarGemm();
   private final WorkerPool pool;
+  /** Packed B kept by {@link #sgemmConstantB} is valid only in the epoch it was packed in. */
+  private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
   /** Each calling thread's product: its arguments, packed B and edge tiles, reused call after call. */
   private final ThreadLocal<Product> products;
 
@@ -59,11 +61,30 @@ final class VectorGemm implements GemmKernel {
   @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+    product(false, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+  }
+
+  @Override
+  public void sgemmConstantB(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+    product(true, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+  }
+
+  @Override
+  public void newEpoch() {
+    epoch.incrementAndGet();
+  }
+
+  private void product(boolean constantB, boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
     Product product = products.get();
     product.set(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    if (constantB) {
+      product.useKept(epoch.get());
+    }
     int panels = (n + NR - 1) / NR;
     int tiles = (m + MR - 1) / MR;
     if (2L * m * n * k < parallelFlops) {
@@ -84,6 +105,28 @@ final class VectorGemm implements GemmKernel {
    * same order whatever the number of parts (bitwise-identical results).
    */
   private static final class Product implements WorkerPool.Job {
+    /** A B kept packed: which operand it is, the epoch it was packed in, and its panels. */
+    private static final class Kept {
+      private float[] b;
+      private int bOffset;
+      private int ldb;
+      private int k;
+      private int n;
+      private boolean transB;
+      private long epoch = -1;
+      private float[] panels = new float[0];
+
+      boolean holds(float[] b, int bOffset, int ldb, int k, int n, boolean transB) {
+        return this.b == b && this.bOffset == bOffset && this.ldb == ldb && this.k == k && this.n == n && this.transB == transB;
+      }
+    }
+
+    private final Kept[] kept = {new Kept(), new Kept(), new Kept(), new Kept()};
+    private int nextKept;
+    /** The panels {@link #run} reads: {@link #packed}, or a kept B's. */
+    private float[] panels;
+    /** Whether {@link #panels} already hold all of op(B). */
+    private boolean prepacked;
     private final float[][] edges;
     /** Each part's row tile of op(A), packed: {@code aPanels[part][p * MR + r] = op(A)[i + r][p]}. */
     private final float[][] aPanels;
@@ -130,11 +173,46 @@ final class VectorGemm implements GemmKernel {
         packed = new float[panels * NR * k];
       }
       this.packedAll = false;
+      this.panels = packed;
+      this.prepacked = false;
+    }
+
+    /** Reads B from its kept panels if they were packed in this epoch; else packs it into a kept slot for later calls. */
+    void useKept(long epoch) {
+      Kept slot = null;
+      for (Kept candidate : kept) {
+        if (candidate.holds(b, bOffset, ldb, k, n, transB)) {
+          slot = candidate;
+        }
+      }
+      if (slot != null && slot.epoch == epoch) {
+        panels = slot.panels;
+        prepacked = true;
+        return;
+      }
+      if (slot == null) {
+        slot = kept[nextKept];
+        nextKept = (nextKept + 1) % kept.length;
+      }
+      int size = (n + NR - 1) / NR * NR * k;
+      if (slot.panels.length < size) {
+        slot.panels = new float[size];
+      }
+      slot.b = b;
+      slot.bOffset = bOffset;
+      slot.ldb = ldb;
+      slot.k = k;
+      slot.n = n;
+      slot.transB = transB;
+      slot.epoch = epoch;
+      panels = slot.panels;
     }
 
     /** Packs all of B now, so that {@link #run} splits rows rather than panels. */
     void packAll() {
-      pack(transB, n, k, b, bOffset, ldb, packed, 0, (n + NR - 1) / NR);
+      if (!prepacked) {
+        pack(transB, n, k, b, bOffset, ldb, panels, 0, (n + NR - 1) / NR);
+      }
       packedAll = true;
     }
 
@@ -152,7 +230,9 @@ final class VectorGemm implements GemmKernel {
       } else {
         first = (int) ((long) panels * part / parts);
         last = (int) ((long) panels * (part + 1) / parts);
-        pack(transB, n, k, b, bOffset, ldb, packed, first, last);
+        if (!prepacked) {
+          pack(transB, n, k, b, bOffset, ldb, this.panels, first, last);
+        }
       }
       int strideI = transA ? 1 : lda;
       int strideP = transA ? lda : 1;
@@ -173,12 +253,12 @@ final class VectorGemm implements GemmKernel {
           int targetOffset = full ? cOffset + i * ldc + j : 0;
           int targetStride = full ? ldc : NR;
           if (rows == MR) {
-            tile6(aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tile6(aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
           } else if (rows >= 4) {
-            tile4(aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
-            tileRows(4, rows, aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tile4(aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
+            tileRows(4, rows, aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
           } else {
-            tileRows(0, rows, aPanel, k, packed, panel * NR * k, target, targetOffset, targetStride);
+            tileRows(0, rows, aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
           }
           if (!full) {
             for (int r = 0; r < rows; r++) {

@@ -102,6 +102,41 @@ class GemmTest {
   }
 
   @Test
+  void constantB_isPackedOncePerEpoch_andGivesTheSameBitsAsAFreshProduct() {
+    SplittableRandom random = new SplittableRandom(7);
+    int m = 32;
+    int n = 130;
+    int k = 67;
+    float[] b = floats(random(random, k * n));
+    float[] bT = floats(random(random, n * k));
+    for (int threads : new int[] {1, 2}) {
+      VectorGemm kernel = new VectorGemm(threads, 0);
+      kernel.newEpoch();
+      for (int step = 0; step < 6; step++) {
+        float[] a = floats(random(random, m * k));
+        float[] want = new float[m * n];
+        float[] got = new float[m * n];
+        kernel.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, want, 0, n);
+        kernel.sgemmConstantB(false, false, m, n, k, a, 0, k, b, 0, n, got, 0, n);
+        assertThat(got).as("%d threads, step %d", threads, step).isEqualTo(want);
+        // a second constant operand, transposed, between uses of the first
+        kernel.sgemm(false, true, m, n, k, a, 0, k, bT, 0, k, want, 0, n);
+        kernel.sgemmConstantB(false, true, m, n, k, a, 0, k, bT, 0, k, got, 0, n);
+        assertThat(got).isEqualTo(want);
+      }
+      // B changes: after a new epoch the product sees the new values
+      b[0] += 1;
+      kernel.newEpoch();
+      float[] a = floats(random(random, m * k));
+      float[] want = new float[m * n];
+      float[] got = new float[m * n];
+      kernel.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, want, 0, n);
+      kernel.sgemmConstantB(false, false, m, n, k, a, 0, k, b, 0, n, got, 0, n);
+      assertThat(got).isEqualTo(want);
+    }
+  }
+
+  @Test
   void setThreads_changesTheCountAndRejectsZero() {
     int before = Gemm.threads();
     try {

@@ -233,6 +233,8 @@ public final class AsmEmitter {
     } else if (statement instanceof Stmt.Call call) {
       method.visitVarInsn(ALOAD, 0);
       method.visitMethodInsn(INVOKESPECIAL, owner, call.kernel().name(), "()V", false);
+    } else if (statement instanceof Stmt.GemmEpoch) {
+      method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", "newEpoch", "()V", false);
     } else {
       emitGemm(method, expressions, (Stmt.Gemm) statement);
     }
@@ -298,7 +300,8 @@ public final class AsmEmitter {
     AsmExpressions.pushInt(method, gemm.ldc());
     String array = arrayDescriptor(gemm.c().dtype());
     String descriptor = "(ZZIII" + array + "II" + array + "II" + array + "II)V";
-    method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", gemm.c().dtype() == DType.F32 ? "sgemm" : "dgemm", descriptor, false);
+    String name = gemm.c().dtype() == DType.F32 ? (gemm.constantB() ? "sgemmConstantB" : "sgemm") : "dgemm";
+    method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", name, descriptor, false);
   }
 
   /** {@code this.field = Bind.f32(tensors[slot], size, "name")}, the tensors array in local {@code arrayLocal}. */

@@ -191,6 +191,8 @@ public final class JavaEmitter {
       return CodeBlock.of("$L = $L;\n", assign.local().name(), expressions.render(assign.value()));
     } else if (statement instanceof Stmt.Call call) {
       return CodeBlock.of("$L();\n", call.kernel().name());
+    } else if (statement instanceof Stmt.GemmEpoch) {
+      return CodeBlock.of("$T.newEpoch();\n", Gemm.class);
     }
     return emitGemm((Stmt.Gemm) statement);
   }
@@ -204,7 +206,7 @@ public final class JavaEmitter {
 
   private CodeBlock emitGemm(Stmt.Gemm gemm) {
     return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L);\n", Gemm.class,
-        gemm.c().dtype() == DType.F32 ? "sgemm" : "dgemm", gemm.transA(), gemm.transB(), gemm.m(), gemm.n(), gemm.k(),
+        gemm.c().dtype() == DType.F32 ? (gemm.constantB() ? "sgemmConstantB" : "sgemm") : "dgemm", gemm.transA(), gemm.transB(), gemm.m(), gemm.n(), gemm.k(),
         expressions.array(gemm.a()), expressions.offset(gemm.a(), gemm.aOffset()), gemm.lda(),
         expressions.array(gemm.b()), expressions.offset(gemm.b(), gemm.bOffset()), gemm.ldb(),
         expressions.array(gemm.c()), expressions.offset(gemm.c(), gemm.cOffset()), gemm.ldc());

@@ -69,9 +69,11 @@ public final class LoopPrinter {
       text.append(assign.local().name()).append(" = ").append(expression(assign.value(), 0));
     } else if (statement instanceof Stmt.Call call) {
       text.append("call ").append(call.kernel().name());
+    } else if (statement instanceof Stmt.GemmEpoch) {
+      text.append("gemm epoch (the loop's constants are packed afresh)");
     } else {
       Stmt.Gemm g = (Stmt.Gemm) statement;
-      text.append(String.format("gemm m=%d n=%d k=%d a=%s%s[%s] lda=%d b=%s%s[%s] ldb=%d c=%s[%s] ldc=%d",
+      text.append(String.format("gemm m=%d n=%d k=%d a=%s%s[%s] lda=%d b=%s%s[%s] ldb=%d c=%s[%s] ldc=%d" + (g.constantB() ? " (b constant)" : ""),
           g.m(), g.n(), g.k(), g.transA() ? "T " : "", g.a().name(), expression(g.aOffset(), 0), g.lda(),
           g.transB() ? "T " : "", g.b().name(), expression(g.bOffset(), 0), g.ldb(), g.c().name(),
           expression(g.cOffset(), 0), g.ldc()));

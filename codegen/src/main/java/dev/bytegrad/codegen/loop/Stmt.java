@@ -54,5 +54,22 @@ public sealed interface Stmt {
 
   record Gemm(boolean transA, boolean transB, int m, int n, int k,
       Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,
-      Buffer c, Expr cOffset, int ldc) implements Stmt {}
+      Buffer c, Expr cOffset, int ldc, boolean constantB) implements Stmt {
+    /** A product whose B may change from call to call. */
+    public Gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,
+        Buffer c, Expr cOffset, int ldc) {
+      this(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, false);
+    }
+
+    /** The same product, its B marked constant within the current loop ({@code Gemm.sgemmConstantB}). */
+    public Gemm withConstantB() {
+      return new Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, true);
+    }
+  }
+
+  /**
+   * Starts a new epoch of the GEMM's kept operands ({@code Gemm.newEpoch()}): a loop's constants may have
+   * changed since its last run, so products marked {@code constantB} pack them afresh once.
+   */
+  record GemmEpoch() implements Stmt {}
 }

@@ -57,8 +57,8 @@ final class IndexSimplifier {
       return new Stmt.Declare(declare.local(), expr(declare.init()));
     } else if (stmt instanceof Stmt.Assign assign) {
       return new Stmt.Assign(assign.local(), expr(assign.value()));
-    } else if (stmt instanceof Stmt.Call call) {
-      return call;
+    } else if (stmt instanceof Stmt.Call || stmt instanceof Stmt.GemmEpoch) {
+      return stmt;
     } else if (stmt instanceof Stmt.PartLoop loop) {
       ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
       Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()));
@@ -67,7 +67,7 @@ final class IndexSimplifier {
     }
     Stmt.Gemm g = (Stmt.Gemm) stmt;
     return new Stmt.Gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.a(), expr(g.aOffset()), g.lda(), g.b(),
-        expr(g.bOffset()), g.ldb(), g.c(), expr(g.cOffset()), g.ldc());
+        expr(g.bOffset()), g.ldb(), g.c(), expr(g.cOffset()), g.ldc(), g.constantB());
   }
 
   private Expr expr(Expr e) {

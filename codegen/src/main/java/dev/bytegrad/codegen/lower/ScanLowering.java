@@ -151,15 +151,26 @@ final class ScanLowering {
       step.add(lowering.kernel(inner, "k" + step.size(), innerSchedule));
     }
     List<Kernel> merged = KernelMerging.merge(step).stream().map(Parallelism::split).toList();
+    java.util.Set<Buffer> constants = new java.util.HashSet<>();
+    for (int l = 0; l < body.constants().size(); l++) {
+      Buffer buffer = buffers.get(operands.get(m + n + l));
+      if (buffer != null) {
+        constants.add(buffer);
+      }
+    }
     List<Kernel> calls = new ArrayList<>();
     for (Kernel kernel : merged) {
-      calls.add(new Kernel(prefix + "_" + kernel.name(), kernel.comment(), kernel.body(), kernel.reads(), kernel.writes()));
+      calls.add(new Kernel(prefix + "_" + kernel.name(), kernel.comment(), constantProducts(kernel.body(), constants),
+          kernel.reads(), kernel.writes()));
     }
 
     // The loop kernel itself.
     builder.begin();
     Set<Buffer> writes = new LinkedHashSet<>();
     List<Stmt> statements = new ArrayList<>();
+    if (calls.stream().anyMatch(kernel -> hasConstantProduct(kernel.body()))) {
+      statements.add(new Stmt.GemmEpoch());
+    }
     for (int j = 0; j < m; j++) {
       statements.addAll(builder.copy(operands.get(j), List.of(), carries[j], Exprs.index(0), body.carries().get(j).shape()));
       writes.add(carries[j]);
@@ -222,6 +233,31 @@ final class ScanLowering {
       }
     }
     return IndexSimplifier.simplify(new Kernel(name, comment.toString(), statements, List.copyOf(reads), List.copyOf(writes)));
+  }
+
+  /** Marks the products whose B is one of the loop's constants: their packed B is kept from step to step. */
+  private static List<Stmt> constantProducts(List<Stmt> body, Set<Buffer> constants) {
+    List<Stmt> result = new ArrayList<>(body.size());
+    for (Stmt statement : body) {
+      if (statement instanceof Stmt.Gemm gemm && constants.contains(gemm.b()) && gemm.c().dtype() == DType.F32) {
+        result.add(gemm.withConstantB());
+      } else if (statement instanceof Stmt.Loop loop) {
+        result.add(new Stmt.Loop(loop.index(), loop.extent(), constantProducts(loop.body(), constants)));
+      } else {
+        result.add(statement);
+      }
+    }
+    return result;
+  }
+
+  private static boolean hasConstantProduct(List<Stmt> body) {
+    for (Stmt statement : body) {
+      if (statement instanceof Stmt.Gemm gemm && gemm.constantB()
+          || statement instanceof Stmt.Loop loop && hasConstantProduct(loop.body())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void bindOperand(Node inner, Buffer buffer) {
