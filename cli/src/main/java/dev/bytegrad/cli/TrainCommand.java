@@ -118,6 +118,10 @@ final class TrainCommand implements Callable<Integer> {
       + " self-taught: labeled training digits (100)")
   private Integer examples;
 
+  @Option(names = "--decoder", paramLabel = "KIND", description = "sparse-autoencoder: sigmoid (patches squashed into [0.1, 0.9], the default)"
+      + " or linear (ZCA-whitened patches)")
+  private String decoder;
+
   @Option(names = "--bptt", paramLabel = "MODE", description = "char-rnn and char-lstm: truncated (state carried from chunk to chunk, the default) or full (independent windows)")
   private String bptt;
 
@@ -189,9 +193,15 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Learns features without labels (sparse autoencoder, sparse coding, RICA) or with few (self-taught). */
   private int trainFeatures() {
-    if (data != null && !(model.equals("self-taught") && (data.equals("digits") || data.equals("fashion-mnist")))) {
-      throw new ParameterException(spec.commandLine(), "--data is for self-taught (digits or fashion-mnist); " + model
-          + " learns from 8x8 patches of the shipped photograph");
+    boolean selfTaught = model.equals("self-taught");
+    String chosenData = data != null ? data : selfTaught ? "digits" : "patches";
+    if (!(chosenData.equals("fashion-mnist") || chosenData.equals(selfTaught ? "digits" : "patches"))) {
+      throw new ParameterException(spec.commandLine(), "unknown --data '" + data + "' for " + model + "; choose "
+          + (selfTaught ? "digits or fashion-mnist" : "patches (of the shipped photograph) or fashion-mnist (patches of its images)"));
+    }
+    String chosenDecoder = decoder == null ? "sigmoid" : decoder;
+    if (!chosenDecoder.equals("sigmoid") && !(chosenDecoder.equals("linear") && model.equals("sparse-autoencoder"))) {
+      throw new ParameterException(spec.commandLine(), "--decoder is sigmoid or linear, and only for sparse-autoencoder");
     }
     refuse("it trains by full-batch L-BFGS on its own data (natural image patches; the digits for self-taught)",
         "--resume", resume, "--validation", validation, "--batch", batch, "--optimizer", optimizer, "--lr", learningRate,
@@ -216,10 +226,11 @@ final class TrainCommand implements Callable<Integer> {
     Path directory = runDirectory();
     output.printf("training %s: %d features, %d %s, %d %s, seed %d, backend %s%n", model, features, iterations,
         model.equals("sparse-coding") ? "alternation rounds" : "L-BFGS iterations", count,
-        model.equals("self-taught") ? "labeled digits" : "8x8 patches of camera.png", seed == null ? 1 : seed, chosen);
+        selfTaught ? "labeled examples" : "8x8 patches of " + (chosenData.equals("patches") ? "camera.png" : chosenData), seed == null ? 1 : seed,
+        chosen);
     output.flush();
     FeatureTraining.Result result = new FeatureTraining(new FeatureTraining.Options(model, features, iterations, count, 8,
-        seed == null ? 1 : seed, chosen, data == null ? "digits" : data), directory, output).run();
+        seed == null ? 1 : seed, chosen, chosenData, chosenDecoder.equals("linear")), directory, output).run();
     output.printf("run directory: %s (features.png: the learned features as patches)%n", directory);
     if (json) {
       output.println(Json.object(result.figures()));

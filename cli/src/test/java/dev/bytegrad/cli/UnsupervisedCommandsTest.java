@@ -37,5 +37,11 @@ class UnsupervisedCommandsTest {
     MainTest.Run refused = MainTest.run("train", "--model", "rica", "--lr", "0.1");
     assertThat(refused.status()).isEqualTo(2);
     assertThat(refused.err()).contains("--lr is not available for rica");
+    MainTest.Run data = MainTest.run("train", "--model", "rica", "--data", "digits");
+    assertThat(data.status()).isEqualTo(2);
+    assertThat(data.err()).contains("unknown --data 'digits' for rica; choose patches");
+    MainTest.Run decoder = MainTest.run("train", "--model", "rica", "--decoder", "linear");
+    assertThat(decoder.status()).isEqualTo(2);
+    assertThat(decoder.err()).contains("only for sparse-autoencoder");
   }
 }

@@ -39,11 +39,18 @@ public final class FeatureTraining {
   /** The models, by command-line name. */
   public static final List<String> MODELS = List.of("sparse-autoencoder", "sparse-coding", "rica", "self-taught");
 
-  /** Settings; {@code iterations} counts L-BFGS iterations (for sparse coding, alternation rounds). */
-  public record Options(String model, int features, int iterations, int patches, int side, long seed, Backend backend, String data) {
-    /** Options on the model's own data: natural patches, or the digits for self-taught learning. */
+  /**
+   * Settings; {@code iterations} counts L-BFGS iterations (for sparse coding, alternation rounds).
+   * {@code data}: {@code patches} (of the shipped photograph) or {@code fashion-mnist} (patches of its
+   * images) for the feature models; {@code digits} or {@code fashion-mnist} for self-taught learning.
+   * {@code linearDecoder}: the sparse autoencoder's output layer is linear, and it learns from
+   * ZCA-whitened patches instead of patches squashed into [0.1, 0.9].
+   */
+  public record Options(String model, int features, int iterations, int patches, int side, long seed, Backend backend, String data,
+      boolean linearDecoder) {
+    /** Options on the model's own data: the photograph's patches, or the digits for self-taught learning. */
     public Options(String model, int features, int iterations, int patches, int side, long seed, Backend backend) {
-      this(model, features, iterations, patches, side, seed, backend, "digits");
+      this(model, features, iterations, patches, side, seed, backend, model.equals("self-taught") ? "digits" : "patches", false);
     }
   }
 
@@ -91,9 +98,19 @@ public final class FeatureTraining {
     return new Result(figures);
   }
 
+  /** Patches of the photograph, or of Fashion-MNIST's training images. */
   private Tensor naturalPatches() {
-    double[] photo = Patches.camera();
-    return Patches.sample(photo, 1, 512, 512, options.side(), options.patches(), options.seed());
+    if (options.data().equals("fashion-mnist")) {
+      Tensor images = DataSources.load("fashion-mnist", 0, options.seed()).train().features();
+      return Patches.sample(images, 28, 28, options.side(), options.patches(), options.seed());
+    }
+    return Patches.sample(Patches.camera(), 1, 512, 512, options.side(), options.patches(), options.seed());
+  }
+
+  /** Patches without their means, ZCA-whitened with {@code epsilon}: the input of RICA, sparse coding and the linear decoder. */
+  private Tensor whitenedPatches(double epsilon) {
+    Tensor raw = Patches.removeMean(naturalPatches());
+    return Whitening.fit(raw, 1, Whitening.Kind.ZCA, epsilon).apply(raw);
   }
 
   private Lbfgs.Progress progress(String what) {
@@ -108,8 +125,12 @@ public final class FeatureTraining {
   // ---- sparse autoencoder on natural image patches ----
 
   private void sparseAutoencoder(Map<String, Object> figures) {
-    Tensor x = Patches.normalizeForSigmoid(naturalPatches());
-    FeatureLearning.SparseAutoencoder settings = new FeatureLearning.SparseAutoencoder(options.features(), 1e-4, 0.01, 3, false);
+    boolean linear = options.linearDecoder();
+    Tensor x = linear ? whitenedPatches(0.1) : Patches.normalizeForSigmoid(naturalPatches());
+    // the linear decoder (UFLDL's exercise on whitened patches): rho 0.035, lambda 3e-3, beta 5
+    FeatureLearning.SparseAutoencoder settings = linear
+        ? new FeatureLearning.SparseAutoencoder(options.features(), 3e-3, 0.035, 5, true)
+        : new FeatureLearning.SparseAutoencoder(options.features(), 1e-4, 0.01, 3, false);
     Graph graph = new Graph();
     Node input = graph.input("x", x.shape().dims());
     FeatureLearning.Autoencoder ae = FeatureLearning.sparseAutoencoder(input, "ae", settings);
@@ -127,7 +148,9 @@ public final class FeatureTraining {
     figures.put("iterations", result.iterations());
     figures.put("sparsity_target", settings.sparsity());
     figures.put("mean_activation", mean);
-    out.printf(Locale.ROOT, "sparse autoencoder: loss %.6f after %d iterations; mean hidden activation %.4f (target %.2f)%n",
+    figures.put("decoder", linear ? "linear" : "sigmoid");
+    figures.put("data", options.data());
+    out.printf(Locale.ROOT, "sparse autoencoder: loss %.6f after %d iterations; mean hidden activation %.4f (target %.3f)%n",
         result.value(), result.iterations(), mean, settings.sparsity());
     save(values, "features.png", columns(values.get("ae.encoder")));
   }
@@ -135,9 +158,7 @@ public final class FeatureTraining {
   // ---- sparse coding on whitened natural image patches ----
 
   private void sparseCoding(Map<String, Object> figures) {
-    Tensor raw = Patches.removeMean(naturalPatches());
-    Whitening zca = Whitening.fit(raw, 1, Whitening.Kind.ZCA, 0.01);
-    Tensor x = zca.apply(raw);
+    Tensor x = whitenedPatches(0.01);
     int m = x.shape().dim(0);
     int n = x.shape().dim(1);
     int k = options.features();
@@ -178,9 +199,7 @@ public final class FeatureTraining {
   // ---- RICA on whitened natural image patches ----
 
   private void rica(Map<String, Object> figures) {
-    Tensor raw = Patches.removeMean(naturalPatches());
-    Whitening zca = Whitening.fit(raw, 1, Whitening.Kind.ZCA, 0.01);
-    Tensor x = zca.apply(raw);
+    Tensor x = whitenedPatches(0.01);
     Graph graph = new Graph();
     Node input = graph.input("x", x.shape().dims());
     Node w = graph.parameter("filters", Init.normal(0, 0.1), options.features(), x.shape().dim(1));

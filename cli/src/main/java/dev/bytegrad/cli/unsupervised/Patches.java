@@ -55,6 +55,26 @@ public final class Patches {
     return Tensor.ofFloats(Shape.of(count, side * side), out);
   }
 
+  /** {@code count} patches from f32 images {@code [N, height*width]} at seeded random places. */
+  public static Tensor sample(Tensor images, int height, int width, int side, int count, long seed) {
+    int n = images.shape().dim(0);
+    float[] pixels = images.floats();
+    if (side > height || side > width) {
+      throw new IllegalArgumentException("patches of " + side + "x" + side + " do not fit " + height + "x" + width + " images");
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] out = new float[count * side * side];
+    for (int p = 0; p < count; p++) {
+      int image = random.nextInt(n);
+      int top = random.nextInt(height - side + 1);
+      int left = random.nextInt(width - side + 1);
+      for (int r = 0; r < side; r++) {
+        System.arraycopy(pixels, image * height * width + (top + r) * width + left, out, (p * side + r) * side, side);
+      }
+    }
+    return Tensor.ofFloats(Shape.of(count, side * side), out);
+  }
+
   /**
    * The normalization of the sparse-autoencoder exercise (UFLDL): remove each patch's mean, clip to
    * three standard deviations of all values, and map [−3σ, 3σ] to [0.1, 0.9], the range a sigmoid

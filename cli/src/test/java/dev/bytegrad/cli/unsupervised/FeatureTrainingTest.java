@@ -32,6 +32,15 @@ class FeatureTrainingTest {
   }
 
   @Test
+  void linearDecoder_learnsFromWhitenedPatches_withActivationNearItsTarget() {
+    Map<String, Object> figures = new FeatureTraining(new FeatureTraining.Options("sparse-autoencoder", 16, 120, 3000, 8, 1,
+        Backend.ASM, "patches", true), null, new PrintWriter(new StringWriter())).run().figures();
+    assertThat(figures.get("decoder")).isEqualTo("linear");
+    assertThat((double) figures.get("final_loss")).isLessThan(0.5 * (double) figures.get("initial_loss"));
+    assertThat((double) figures.get("mean_activation")).as("target 0.035").isBetween(0.02, 0.05);
+  }
+
+  @Test
   void rica_andSparseCoding_lowerTheirObjectives() {
     Map<String, Object> rica = run("rica", 16, 100, 2000, runs.resolve("rica"));
     assertThat((double) rica.get("final_loss")).isLessThan(0.8 * (double) rica.get("initial_loss"));
