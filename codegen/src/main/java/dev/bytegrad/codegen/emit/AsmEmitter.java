@@ -233,6 +233,11 @@ public final class AsmEmitter {
     } else if (statement instanceof Stmt.Call call) {
       method.visitVarInsn(ALOAD, 0);
       method.visitMethodInsn(INVOKESPECIAL, owner, call.kernel().name(), "()V", false);
+    } else if (statement instanceof Stmt.Apply apply) {
+      expressions.arrayAndOffset(apply.src(), apply.srcOffset());
+      expressions.arrayAndOffset(apply.dst(), apply.dstOffset());
+      AsmExpressions.pushInt(method, apply.n());
+      method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Vectors", apply.function(), "([FI[FII)V", false);
     } else if (statement instanceof Stmt.GemmEpoch) {
       method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", "newEpoch", "()V", false);
     } else {

@@ -20,6 +20,7 @@ import dev.bytegrad.runtime.Constants;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Gemm;
 import dev.bytegrad.runtime.Parallel;
+import dev.bytegrad.runtime.Vectors;
 import dev.bytegrad.runtime.Scalars;
 import dev.bytegrad.runtime.Tensor;
 import java.util.LinkedHashSet;
@@ -193,6 +194,10 @@ public final class JavaEmitter {
       return CodeBlock.of("$L();\n", call.kernel().name());
     } else if (statement instanceof Stmt.GemmEpoch) {
       return CodeBlock.of("$T.newEpoch();\n", Gemm.class);
+    } else if (statement instanceof Stmt.Apply apply) {
+      return CodeBlock.of("$T.$L($L, $L, $L, $L, $L);\n", Vectors.class, apply.function(), expressions.array(apply.src()),
+          expressions.offset(apply.src(), apply.srcOffset()), expressions.array(apply.dst()),
+          expressions.offset(apply.dst(), apply.dstOffset()), apply.n());
     }
     return emitGemm((Stmt.Gemm) statement);
   }

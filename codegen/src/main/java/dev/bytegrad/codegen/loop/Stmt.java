@@ -68,6 +68,13 @@ public sealed interface Stmt {
   }
 
   /**
+   * {@code dst[dstOffset + i] = function(src[srcOffset + i])} for {@code i < n}, by the runtime's
+   * vectorized array functions ({@code dev.bytegrad.runtime.Vectors}): {@code exp}, {@code tanh} or
+   * {@code sigmoid} over many f32 elements at once.
+   */
+  record Apply(String function, Buffer src, Expr srcOffset, Buffer dst, Expr dstOffset, int n) implements Stmt {}
+
+  /**
    * Starts a new epoch of the GEMM's kept operands ({@code Gemm.newEpoch()}): a loop's constants may have
    * changed since its last run, so products marked {@code constantB} pack them afresh once.
    */

@@ -38,6 +38,22 @@ final class Fusion {
         || node.op() instanceof Scan;
   }
 
+  /** Fewest f32 elements for which exp, tanh and the sigmoid run as one vectorized array call. */
+  static final int ARRAY_FUNCTION_ELEMENTS = 256;
+
+  /**
+   * The name of the runtime array function that computes {@code node} ({@code exp}, {@code tanh},
+   * {@code sigmoid}), or null: a transcendental function over many f32 elements is computed a vector at a
+   * time from its materialized operand, rather than one call of {@code Math} per element in a fused loop.
+   */
+  static String arrayFunction(Node node) {
+    if (node.dtype() != dev.bytegrad.runtime.DType.F32 || node.shape().size() < ARRAY_FUNCTION_ELEMENTS) {
+      return null;
+    }
+    return node.op() instanceof dev.bytegrad.graph.op.Exp ? "exp" : node.op() instanceof dev.bytegrad.graph.op.Tanh ? "tanh"
+        : node.op() instanceof dev.bytegrad.graph.op.Logistic ? "sigmoid" : null;
+  }
+
   /** Views cost an index computation, not arithmetic: their inputs are materialized instead when repeated. */
   static boolean isView(Node node) {
     return node.op() instanceof Broadcast || node.op() instanceof Reshape || node.op() instanceof Transpose
@@ -68,8 +84,11 @@ final class Fusion {
         continue;
       }
       boolean repeated = evaluated > 1 && !isView(node);
-      if (results.contains(node) || hasKernel(node) || needBuffer.contains(node) || repeated) {
+      if (results.contains(node) || hasKernel(node) || needBuffer.contains(node) || repeated || arrayFunction(node) != null) {
         materialized.add(node);
+      }
+      if (arrayFunction(node) != null) {
+        needBuffer.add(node.input(0));
       }
       if (node.op() instanceof MatMul) {
         needBuffer.add(MatrixOperand.resolve(node.input(0)).stored());

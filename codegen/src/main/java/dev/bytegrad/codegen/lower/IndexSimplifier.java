@@ -59,6 +59,8 @@ final class IndexSimplifier {
       return new Stmt.Assign(assign.local(), expr(assign.value()));
     } else if (stmt instanceof Stmt.Call || stmt instanceof Stmt.GemmEpoch) {
       return stmt;
+    } else if (stmt instanceof Stmt.Apply apply) {
+      return new Stmt.Apply(apply.function(), apply.src(), expr(apply.srcOffset()), apply.dst(), expr(apply.dstOffset()), apply.n());
     } else if (stmt instanceof Stmt.PartLoop loop) {
       ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
       Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()));

@@ -59,6 +59,12 @@ final class KernelBuilder {
       body = scatterAdd(node);
     } else if (node.op() instanceof Concat concat) {
       body = concat(node, concat.axis());
+    } else if (Fusion.arrayFunction(node) != null && buffers.get(node.input(0)) != null) {
+      Buffer source = buffers.get(node.input(0));
+      reads.add(source);
+      loaded.add(node.input(0));
+      body = List.of(new Stmt.Apply(Fusion.arrayFunction(node), source, Exprs.index(0), buffers.get(node), Exprs.index(0),
+          node.shape().size()));
     } else {
       Buffer out = buffers.get(node);
       body = nest(node.shape(), index -> List.of(new Stmt.Store(out, Exprs.ravel(index, node.shape()), rules.compute(node, index))));
