@@ -11,20 +11,23 @@ final class VectorFunctions implements Vectors.Functions {
 
   @Override
   public void exp(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
-    int bound = SPECIES.loopBound(n);
-    for (int i = 0; i < bound; i += SPECIES.length()) {
-      FloatVector.fromArray(SPECIES, src, srcOffset + i).lanewise(VectorOperators.EXP).intoArray(dst, dstOffset + i);
-    }
+    int bound = lanewise(VectorOperators.EXP, src, srcOffset, dst, dstOffset, n);
     tail.exp(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
   }
 
   @Override
   public void tanh(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
+    int bound = lanewise(VectorOperators.TANH, src, srcOffset, dst, dstOffset, n);
+    tail.tanh(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
+  }
+
+  /** {@code op} over the whole vectors of the range; returns how many elements that covered (the rest is the tail). */
+  private static int lanewise(VectorOperators.Unary op, float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
     int bound = SPECIES.loopBound(n);
     for (int i = 0; i < bound; i += SPECIES.length()) {
-      FloatVector.fromArray(SPECIES, src, srcOffset + i).lanewise(VectorOperators.TANH).intoArray(dst, dstOffset + i);
+      FloatVector.fromArray(SPECIES, src, srcOffset + i).lanewise(op).intoArray(dst, dstOffset + i);
     }
-    tail.tanh(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
+    return bound;
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class Sampler {
   private final Tensor logits;
   private Tensor[] state;
   private Tensor[] next;
+  /** The argument arrays of each call, reused. */
+  private Tensor[] inputs = new Tensor[0];
+  private Tensor[] outputs = new Tensor[0];
 
   private Sampler(CharModel model, String vocabulary, CompiledFunction step) {
     this.model = model;
@@ -81,8 +84,10 @@ public final class Sampler {
 
   private void feed(int id) {
     token.ints()[0] = id;
-    Tensor[] inputs = new Tensor[1 + state.length];
-    Tensor[] outputs = new Tensor[1 + state.length];
+    if (inputs.length != 1 + state.length) {
+      inputs = new Tensor[1 + state.length];
+      outputs = new Tensor[1 + state.length];
+    }
     inputs[0] = token;
     outputs[0] = logits;
     System.arraycopy(state, 0, inputs, 1, state.length);
