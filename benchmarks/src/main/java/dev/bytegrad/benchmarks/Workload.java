@@ -41,16 +41,31 @@ public enum Workload {
   public record Built(Signature signature, Parameters values, Tensor[] parameters) {}
 
   public Built build(long seed) {
-    Graph g = new Graph();
-    Node x = g.input("x", batch, inputs);
-    Node y = g.input("y", DType.I32, batch);
-    Node features = hidden == 0 ? x : Layers.dense(x, "hidden", hidden, Init.heNormal()).relu();
-    Node loss = Losses.crossEntropy(Layers.dense(features, "output", classes, Init.glorotUniform()), y);
+    Model model = model();
+    Graph g = model.loss().graph();
+    Node x = model.x();
+    Node y = model.y();
+    Node loss = model.loss();
     TrainingGraph training = TrainingGraph.build(loss, g.parameters(), new Momentum(0.9));
     Signature signature = new Signature(List.of(x, y, training.learningRate()), g.parameters(), List.of(loss), training.updates());
     Parameters values = Parameters.initialize(g, seed);
     Tensor[] parameters = g.parameters().stream().map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
     return new Built(signature, values, parameters);
+  }
+
+  /** The model's graph, without training: its parameters are the model's. */
+  public Graph graph() {
+    return model().loss().graph();
+  }
+
+  private record Model(Node x, Node y, Node loss) {}
+
+  private Model model() {
+    Graph g = new Graph();
+    Node x = g.input("x", batch, inputs);
+    Node y = g.input("y", DType.I32, batch);
+    Node features = hidden == 0 ? x : Layers.dense(x, "hidden", hidden, Init.heNormal()).relu();
+    return new Model(x, y, Losses.crossEntropy(Layers.dense(features, "output", classes, Init.glorotUniform()), y));
   }
 
   /** A random batch: features, labels, and the learning rate. */
