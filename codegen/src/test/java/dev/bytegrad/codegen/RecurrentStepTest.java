@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * sequence's length.
  */
 class RecurrentStepTest {
-  private static final int BATCH = 4;
-  private static final int HIDDEN = 6;
+  private static final int BATCH = 8;
+  // gates of 8 x 64 elements: large enough for the vectorized array functions (see Fusion.arrayFunction)
+  private static final int HIDDEN = 64;
   private static final int VOCABULARY = 7;
 
   private record Lstm(Graph graph, Node tokens, Node targets, Node h0, Node c0, TrainingGraph training, List<Node> last) {

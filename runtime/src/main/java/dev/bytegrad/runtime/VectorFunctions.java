@@ -9,25 +9,28 @@ final class VectorFunctions implements Vectors.Functions {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private final Vectors.ScalarFunctions tail = new Vectors.ScalarFunctions();
 
+  // Each function has its own loop on purpose: the Vector API compiles a lanewise operation to SIMD only
+  // when its operator is a constant where the loop is compiled. A shared loop taking the operator as an
+  // argument is compiled on its own (as an OSR loop, say) with the operator unknown, and then runs the
+  // API's fallback, which allocates a vector object per step (a megabyte per LSTM step) and is slower
+  // than scalar code.
+
   @Override
   public void exp(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
-    int bound = lanewise(VectorOperators.EXP, src, srcOffset, dst, dstOffset, n);
+    int bound = SPECIES.loopBound(n);
+    for (int i = 0; i < bound; i += SPECIES.length()) {
+      FloatVector.fromArray(SPECIES, src, srcOffset + i).lanewise(VectorOperators.EXP).intoArray(dst, dstOffset + i);
+    }
     tail.exp(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
   }
 
   @Override
   public void tanh(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
-    int bound = lanewise(VectorOperators.TANH, src, srcOffset, dst, dstOffset, n);
-    tail.tanh(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
-  }
-
-  /** {@code op} over the whole vectors of the range; returns how many elements that covered (the rest is the tail). */
-  private static int lanewise(VectorOperators.Unary op, float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
     int bound = SPECIES.loopBound(n);
     for (int i = 0; i < bound; i += SPECIES.length()) {
-      FloatVector.fromArray(SPECIES, src, srcOffset + i).lanewise(op).intoArray(dst, dstOffset + i);
+      FloatVector.fromArray(SPECIES, src, srcOffset + i).lanewise(VectorOperators.TANH).intoArray(dst, dstOffset + i);
     }
-    return bound;
+    tail.tanh(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
   }
 
   @Override

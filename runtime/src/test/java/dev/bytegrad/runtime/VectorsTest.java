@@ -37,6 +37,30 @@ class VectorsTest {
     }
   }
 
+  @Test
+  void vectorizedFunctions_allocateNothing_onceCompiled() {
+    // a Vector API operation the JIT cannot compile to SIMD runs a fallback that allocates per vector
+    VectorFunctions functions = new VectorFunctions();
+    float[] src = new float[4096];
+    float[] dst = new float[4096];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = (i % 97) / 10f - 4;
+    }
+    for (int i = 0; i < 20_000; i++) {
+      functions.exp(src, 0, dst, 0, 4096);
+      functions.tanh(src, 0, dst, 0, 4096);
+      functions.sigmoid(src, 0, dst, 0, 4096);
+    }
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    for (int i = 0; i < 1_000; i++) {
+      functions.exp(src, 0, dst, 0, 4096);
+      functions.tanh(src, 0, dst, 0, 4096);
+      functions.sigmoid(src, 0, dst, 0, 4096);
+    }
+    assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before).as("bytes allocated by 3,000 calls").isZero();
+  }
+
   private static void close(float actual, double expected, String what) {
     float want = (float) expected;
     assertThat(Math.abs(actual - want)).as(what + ": " + actual + " vs " + want).isLessThanOrEqualTo(2 * Math.ulp(want) + 1e-30f);
