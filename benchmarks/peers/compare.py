@@ -1,12 +1,21 @@
 #!/usr/bin/python3
-"""Runs bytegrad's training-step benchmarks and PyTorch's on the same workloads, one thread, in one go,
-and prints a markdown table: time per step, GFLOP/s of the matrix products, and each time as a ratio
-to the fastest.
+"""Times one training step of the same workloads on bytegrad and on its peers, in one go, and writes a
+markdown table: time per step, GFLOP/s of the matrix products, the ratio to the fastest peer, and the
+bytes each step allocates on the Java heap.
 
-Usage (from the repository root, after ./mvnw -B -DskipTests package -pl benchmarks -am):
-    /usr/bin/python3 benchmarks/peers/compare.py [--quick] [--threads N]
+Workloads (benchmarks/src/main/java/dev/bytegrad/benchmarks/PeerWorkload.java): softmax regression 784->10
+batch 256, MLP 784-256-10 batch 64, LeNet batch 64, char-LSTM vocabulary 65 hidden 128 T=32 batch 32, and
+the char-RNN of the same sizes (bytegrad and PyTorch only). Float32, cross-entropy, SGD with momentum 0.9,
+the same initial weights and batch everywhere: each Java peer checks that its first loss equals bytegrad's
+before it is timed.
 
-The Java peers of issue 6 (TF Java, DJL, DL4J) are not in the table yet.
+Implementations: bytegrad's ASM and JavaPoet backends (JMH, benchmarks/target/benchmarks.jar); TensorFlow
+Java 1.1.0, DJL 0.36 on PyTorch 2.7.1 and DL4J SameDiff 1.0.0-M2.1 (JMH, benchmarks/peers/*/target/peer-*.jar,
+built with -Ppeers); PyTorch from Debian's python3-torch (pytorch_steps.py, needs libopenblas0-openmp).
+
+Usage, from the repository root:
+    /usr/bin/python3 benchmarks/peers/compare.py --build                 # build the jars, then run
+    /usr/bin/python3 benchmarks/peers/compare.py [--threads 1 2] [--quick] [--out FILE]
 """
 import argparse
 import json
@@ -15,11 +24,19 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-JAR = os.path.join(HERE, "..", "target", "benchmarks.jar")
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+BYTEGRAD_JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
+PEERS = {  # name in the table: (jar, benchmark)
+    "TensorFlow Java 1.1.0": (os.path.join(HERE, "tensorflow", "target", "peer-tensorflow.jar"), "TensorFlowStepBenchmark"),
+    "DJL 0.36 (PyTorch 2.7.1)": (os.path.join(HERE, "djl", "target", "peer-djl.jar"), "DjlStepBenchmark"),
+    "DL4J SameDiff M2.1": (os.path.join(HERE, "nd4j", "target", "peer-nd4j.jar"), "SameDiffStepBenchmark"),
+}
+WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]
 
-# flops of each step's matrix products (2 per multiply-add), as Workload.gemmFlops and LeNetStepBenchmark count them
+# flops of each step's matrix products (2 per multiply-add), as PeerWorkload.gemmFlops counts them
 FLOPS = {
     "SOFTMAX": 2 * (256 * 784 * 10 * 2),
     "MLP": 2 * ((64 * 784 * 256 + 64 * 256 * 10) + (64 * 784 * 256 + 2 * 64 * 256 * 10)),
@@ -32,64 +49,138 @@ FLOPS = {
 }
 
 
-def jmh(threads, quick):
-    """{(workload, implementation): milliseconds per step} from one JMH run."""
+def run_jmh(jar, pattern, params, threads, quick, env=None):
+    """[(params, ms per step, bytes allocated per step or None)] from one JMH run with the gc profiler."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         results = out.name
-    iterations = ["-f", "1", "-wi", "3", "-i", "4"] if quick else ["-f", "2", "-wi", "5", "-i", "8"]
-    command = ["java", "-jar", JAR, "TrainingStepBenchmark|LeNetStepBenchmark|RecurrentStepBenchmark", *iterations,
-               "-p", "implementation=asm,javapoet", "-p", f"threads={threads}", "-rf", "json", "-rff", results]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    iterations = ["-f", "1", "-wi", "3", "-i", "4"] if quick else ["-f", "1", "-wi", "5", "-i", "8"]
+    command = ["java", "-jar", jar, pattern, *iterations, "-p", f"threads={threads}", "-prof", "gc",
+               "-rf", "json", "-rff", results]
+    for name, values in params.items():
+        command += ["-p", f"{name}={values}"]
+    log = os.path.join(tempfile.gettempdir(), f"compare-{os.path.basename(jar)}-{threads}.log")
+    with open(log, "w") as out:
+        finished = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    if finished.returncode != 0:
+        print(f"{pattern} failed (exit {finished.returncode}); its output is in {log}", file=sys.stderr)
+    rows = []
+    try:
+        with open(results) as f:
+            runs = json.load(f)
+    except (OSError, ValueError):
+        runs = []
+    for run in runs:
+        metric = run["primaryMetric"]
+        scale = {"us/op": 1e-3, "ms/op": 1.0}[metric["scoreUnit"]]
+        allocated = run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+        rows.append((run["params"], metric["score"] * scale, allocated))
+    if os.path.exists(results):
+        os.remove(results)
+    return rows
+
+
+def bytegrad(threads, quick):
+    """{(workload, implementation): (ms, bytes)} for the ASM and JavaPoet backends."""
     times = {}
-    with open(results) as f:
-        for run in json.load(f):
-            params = run["params"]
-            workload = params.get("workload") or {"char-lstm": "CHAR_LSTM", "char-rnn": "CHAR_RNN"}.get(params.get("model"), "LENET")
-            metric = run["primaryMetric"]
-            scale = {"us/op": 1e-3, "ms/op": 1.0}[metric["scoreUnit"]]
-            times[(workload, params["implementation"])] = metric["score"] * scale
-    os.remove(results)
+    pattern = "TrainingStepBenchmark|LeNetStepBenchmark|RecurrentStepBenchmark"
+    for params, ms, allocated in run_jmh(BYTEGRAD_JAR, pattern, {"implementation": "asm,javapoet"}, threads, quick):
+        workload = params.get("workload") or {"char-lstm": "CHAR_LSTM", "char-rnn": "CHAR_RNN"}.get(params.get("model"), "LENET")
+        times[(workload, f"bytegrad {params['implementation']}")] = (ms, allocated)
     return times
+
+
+def peer(name, threads, quick):
+    jar, benchmark = PEERS[name]
+    if not os.path.exists(jar):
+        print(f"{name}: {jar} is missing; build it with ./mvnw -B -Ppeers -DskipTests package", file=sys.stderr)
+        return {}
+    # libnd4j and OpenBLAS read their thread counts from the environment at start-up
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    return {(params["workload"], name): (ms, allocated)
+            for params, ms, allocated in run_jmh(jar, benchmark, {}, threads, quick, env)}
 
 
 def pytorch(threads, quick):
-    """{workload: milliseconds per step}, the median of PyTorch's timings."""
     script = os.path.join(HERE, "pytorch_steps.py")
-    output = subprocess.run(["/usr/bin/python3", script, "--threads", str(threads), "--seconds", "2" if quick else "6"],
-                            check=True, capture_output=True, text=True).stdout
+    try:
+        output = subprocess.run(["/usr/bin/python3", script, "--threads", str(threads), "--seconds", "2" if quick else "6"],
+                                check=True, capture_output=True, text=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"PyTorch column left empty: {e}", file=sys.stderr)
+        return {}, None
+    version = output.stdout.splitlines()[0].lstrip("# ").split(",")[0] if output.stdout else "PyTorch"
     times = {}
-    for line in output.splitlines():
+    for line in output.stdout.splitlines():
         match = re.match(r"(\w+)\s+threads=\d+\s+median\s+([\d.]+) (us|ms)/step", line)
         if match:
-            times[match.group(1)] = float(match.group(2)) * (1e-3 if match.group(3) == "us" else 1.0)
-    return times
+            times[(match.group(1), version)] = (float(match.group(2)) * (1e-3 if match.group(3) == "us" else 1.0), None)
+    return times, version
+
+
+def table(threads, measured, peer_names):
+    lines = [f"| workload ({threads} thread{'s' if threads > 1 else ''}) | implementation | ms/step | GFLOP/s | ÷ fastest peer | bytes/step (Java heap) |",
+             "|---|---|---|---|---|---|"]
+    for workload in WORKLOADS:
+        names = ["bytegrad asm", "bytegrad javapoet", *peer_names]
+        peers = [measured[(workload, p)][0] for p in peer_names if (workload, p) in measured]
+        fastest_peer = min(peers) if peers else None
+        for name in names:
+            if (workload, name) not in measured:
+                if name.startswith("bytegrad") or workload != "CHAR_RNN":
+                    lines.append(f"| {workload.lower()} | {name} | – | – | – | – |")
+                continue
+            ms, allocated = measured[(workload, name)]
+            ratio = f"{ms / fastest_peer:.2f}" if fastest_peer else "–"
+            bytes_ = "–" if allocated is None else f"{allocated:,.0f}"
+            bold = "**" if name.startswith("bytegrad") and fastest_peer and ms < fastest_peer else ""
+            lines.append(f"| {workload.lower()} | {name} | {bold}{ms:.3f}{bold} | {FLOPS[workload] / ms / 1e6:.1f} | {ratio} | {bytes_} |")
+    return "\n".join(lines)
+
+
+def build():
+    wrapper = os.path.join(ROOT, "mvnw")
+    subprocess.run([wrapper, "-B", "-q", "-Ppeers", "-DskipTests", "package"], cwd=ROOT, check=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, os.cpu_count() or 1],
+                        help="thread counts to run (default: 1 and all cores)")
     parser.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not figures to quote")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--build", action="store_true", help="build bytegrad's and the peers' JMH jars first")
+    parser.add_argument("--out", help="also write the tables to this markdown file")
+    parser.add_argument("--skip", nargs="*", default=[], help="implementations to leave out: tensorflow, djl, samediff, pytorch")
     args = parser.parse_args()
-    if not os.path.exists(JAR):
-        sys.exit(f"{JAR} is missing; build it with ./mvnw -B -DskipTests package -pl benchmarks -am")
-    ours = jmh(args.threads, args.quick)
-    try:
-        theirs = pytorch(args.threads, args.quick)
-    except (OSError, subprocess.CalledProcessError) as e:
-        print(f"PyTorch column left empty: {e}", file=sys.stderr)
-        theirs = {}
-    print(f"| workload ({args.threads} thread{'s' if args.threads > 1 else ''}) | implementation | ms/step | GFLOP/s | × fastest |")
-    print("|---|---|---|---|---|")
-    for workload in ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]:
-        rows = [(f"bytegrad {impl}", ours.get((workload, impl))) for impl in ("asm", "javapoet")]
-        rows.append(("PyTorch", theirs.get(workload)))
-        measured = [ms for _, ms in rows if ms]
-        fastest = min(measured) if measured else None
-        for name, ms in rows:
-            if ms:
-                print(f"| {workload.lower()} | {name} | {ms:.3f} | {FLOPS[workload] / ms / 1e6:.1f} | {ms / fastest:.2f} |")
-            else:
-                print(f"| {workload.lower()} | {name} | – | – | – |")
+    if args.build:
+        build()
+    if not os.path.exists(BYTEGRAD_JAR):
+        sys.exit(f"{BYTEGRAD_JAR} is missing; run with --build, or ./mvnw -B -Ppeers -DskipTests package")
+    skip = {s.lower() for s in args.skip}
+    peer_names = [p for p in PEERS if not any(s in p.lower() for s in skip)]
+    started = time.strftime("%Y-%m-%d %H:%M")
+    sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores "
+                f"({'quick' if args.quick else 'full'} iterations): `/usr/bin/python3 benchmarks/peers/compare.py "
+                f"{' '.join(sys.argv[1:])}`. Bold: bytegrad ahead of every peer measured.\n"]
+    for threads in args.threads:
+        measured = {}
+        print(f"[{time.strftime('%H:%M:%S')}] bytegrad, {threads} thread(s)", file=sys.stderr)
+        measured.update(bytegrad(threads, args.quick))
+        names = list(peer_names)
+        for name in peer_names:
+            print(f"[{time.strftime('%H:%M:%S')}] {name}, {threads} thread(s)", file=sys.stderr)
+            measured.update(peer(name, threads, args.quick))
+        if "pytorch" not in skip:
+            print(f"[{time.strftime('%H:%M:%S')}] PyTorch (Python), {threads} thread(s)", file=sys.stderr)
+            times, version = pytorch(threads, args.quick)
+            measured.update(times)
+            if version:
+                names.append(version)
+        section = table(threads, measured, names)
+        print(section + "\n", flush=True)
+        sections.append(section + "\n")
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("\n".join(sections))
 
 
 if __name__ == "__main__":

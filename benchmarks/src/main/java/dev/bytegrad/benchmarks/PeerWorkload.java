@@ -60,7 +60,7 @@ public enum PeerWorkload {
     Graph graph = switch (this) {
       case SOFTMAX -> Workload.SOFTMAX.graph();
       case MLP -> Workload.MLP.graph();
-      case LENET -> leNet().graph();
+      case LENET -> Functions.inference(Zoo.get("lenet"), new Data.Dims(784, 10), batch).graph();
       case CHAR_LSTM -> charLstm().build(batch, RecurrentStepBenchmark.LENGTH).graph();
     };
     Parameters values = Parameters.initialize(graph, 1);
