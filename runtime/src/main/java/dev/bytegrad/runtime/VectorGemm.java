@@ -22,6 +22,14 @@ final class VectorGemm implements GemmKernel {
   private static final int LANES = SPECIES.length();
   private static final int NR = 2 * LANES;
   private static final int MR = 6;
+  /**
+   * Products with at most this many columns (a classifier's ten classes) and B not transposed take the
+   * skinny kernels: a 16-wide panel would waste most of its lanes, and packing a tile of A for a single
+   * panel costs as much as the tile's arithmetic.
+   */
+  private static final int SKINNY_COLUMNS = 16;
+  /** Columns of C a skinny kernel computes at once, four accumulators a row. */
+  private static final int GROUP = 4;
   /** Below this many flops a product runs on the calling thread alone: waking workers costs more. */
   private static final long PARALLEL_FLOPS = 2_000_000;
   private final long parallelFlops;
@@ -31,6 +39,8 @@ final class VectorGemm implements GemmKernel {
   private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
   /** Each calling thread's product: its arguments, packed B and edge tiles, reused call after call. */
   private final ThreadLocal<Product> products;
+  /** Each calling thread's skinny product (at most {@value #SKINNY_COLUMNS} columns), likewise. */
+  private final ThreadLocal<Skinny> skinnies = ThreadLocal.withInitial(Skinny::new);
 
   VectorGemm() {
     this(Runtime.getRuntime().availableProcessors());
@@ -78,6 +88,12 @@ final class VectorGemm implements GemmKernel {
   private void product(boolean constantB, boolean transA, boolean transB, int m, int n, int k,
       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
     if (m == 0 || n == 0) {
+      return;
+    }
+    if (!transB && n <= SKINNY_COLUMNS && k >= LANES) {
+      Skinny skinny = skinnies.get();
+      skinny.set(transA, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+      pool.run(skinny, 2L * m * n * k < parallelFlops ? 1 : skinny.blocks());
       return;
     }
     Product product = products.get();
@@ -265,6 +281,223 @@ final class VectorGemm implements GemmKernel {
               System.arraycopy(edge, r * NR, c, cOffset + (i + r) * ldc + j, columns);
             }
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * A product with few columns, {@code C[m, n] = op(A)[m, k] B[k, n]} with {@code n <= }{@value #SKINNY_COLUMNS}
+   * and B not transposed, split by blocks of rows. B is first copied with its columns padded with zeros to a
+   * multiple of the columns a kernel computes at once.
+   * <ul>
+   *   <li>A not transposed: rows of A are contiguous along k, so each element of C is a dot product
+   *       vectorized along k (lanes summed at the end, the leftover k added in order), two rows at a time
+   *       against B transposed.
+   *   <li>A transposed: op(A)'s column for one k is contiguous along m, so the lanes run along m — one
+   *       vector of rows by twelve columns at a time, each k a broadcast of B's element, so that A is read
+   *       once — and every element of C is summed in k order, as the tiled kernel does.
+   * </ul>
+   * Each row of C is computed the same way whatever the blocks, so results do not depend on the threads.
+   */
+  private static final class Skinny implements WorkerPool.Job {
+    /** Columns the transposed kernel computes at once: twelve accumulators, one vector of rows each. */
+    private static final int GROUP_T = 12;
+    private float[] packed = new float[0];
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[GROUP_T * LANES]);
+    private boolean transA;
+    private int m;
+    private int n;
+    private int k;
+    private int columns;
+    private float[] a;
+    private int aOffset;
+    private int lda;
+    private float[] c;
+    private int cOffset;
+    private int ldc;
+
+    void set(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+        float[] c, int cOffset, int ldc) {
+      this.transA = transA;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.a = a;
+      this.aOffset = aOffset;
+      this.lda = lda;
+      this.c = c;
+      this.cOffset = cOffset;
+      this.ldc = ldc;
+      int group = transA ? GROUP_T : GROUP;
+      columns = (n + group - 1) / group * group;
+      if (packed.length < columns * k) {
+        packed = new float[columns * k];
+      }
+      if (transA) {
+        // B row by row, each padded to the column groups: packed[p * columns + j]
+        for (int p = 0; p < k; p++) {
+          System.arraycopy(b, bOffset + p * ldb, packed, p * columns, n);
+          java.util.Arrays.fill(packed, p * columns + n, (p + 1) * columns, 0f);
+        }
+      } else {
+        // B transposed, a row of zeros for each padding column: packed[j * k + p]
+        for (int j = 0; j < columns; j++) {
+          for (int p = 0; p < k; p++) {
+            packed[j * k + p] = j < n ? b[bOffset + p * ldb + j] : 0f;
+          }
+        }
+      }
+    }
+
+    /** Blocks of rows the product can be split into. */
+    int blocks() {
+      return transA ? (m + LANES - 1) / LANES : (m + 1) / 2;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+      int blocks = blocks();
+      int size = transA ? LANES : 2;
+      int first = (int) ((long) blocks * part / parts) * size;
+      int last = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * size);
+      if (transA) {
+        runTransposed(first, last);
+      } else {
+        runRows(first, last);
+      }
+    }
+
+    private void runRows(int first, int last) {
+      int bound = SPECIES.loopBound(k);
+      for (int i = first; i < last; i += 2) {
+        boolean pair = i + 1 < last;
+        int row0 = aOffset + i * lda;
+        int row1 = pair ? row0 + lda : row0;
+        for (int j = 0; j < columns; j += GROUP) {
+          FloatVector s00 = FloatVector.zero(SPECIES);
+          FloatVector s01 = s00;
+          FloatVector s02 = s00;
+          FloatVector s03 = s00;
+          FloatVector s10 = s00;
+          FloatVector s11 = s00;
+          FloatVector s12 = s00;
+          FloatVector s13 = s00;
+          int w0 = j * k;
+          int w1 = w0 + k;
+          int w2 = w1 + k;
+          int w3 = w2 + k;
+          for (int p = 0; p < bound; p += LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, a, row0 + p);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, a, row1 + p);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, packed, w0 + p);
+            s00 = x0.fma(b0, s00);
+            s10 = x1.fma(b0, s10);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, packed, w1 + p);
+            s01 = x0.fma(b1, s01);
+            s11 = x1.fma(b1, s11);
+            FloatVector b2 = FloatVector.fromArray(SPECIES, packed, w2 + p);
+            s02 = x0.fma(b2, s02);
+            s12 = x1.fma(b2, s12);
+            FloatVector b3 = FloatVector.fromArray(SPECIES, packed, w3 + p);
+            s03 = x0.fma(b3, s03);
+            s13 = x1.fma(b3, s13);
+          }
+          store(i, j, row0, bound, s00, s01, s02, s03);
+          if (pair) {
+            store(i + 1, j, row1, bound, s10, s11, s12, s13);
+          }
+        }
+      }
+    }
+
+    /** Row {@code i}'s columns {@code j..j+3} (those below n). */
+    private void store(int i, int j, int row, int bound, FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3) {
+      store(i, j, row, bound, s0);
+      if (j + 1 < n) {
+        store(i, j + 1, row, bound, s1);
+      }
+      if (j + 2 < n) {
+        store(i, j + 2, row, bound, s2);
+      }
+      if (j + 3 < n) {
+        store(i, j + 3, row, bound, s3);
+      }
+    }
+
+    /** {@code C[i][j]}: the lanes' sum, then the leftover k in order. */
+    private void store(int i, int j, int row, int bound, FloatVector lanes) {
+      float sum = lanes.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+      int w = j * k;
+      for (int p = bound; p < k; p++) {
+        sum = Math.fma(a[row + p], packed[w + p], sum);
+      }
+      c[cOffset + i * ldc + j] = sum;
+    }
+
+    private void runTransposed(int first, int last) {
+      float[] tile = scratch.get();
+      int i = first;
+      for (; i + LANES <= last; i += LANES) {
+        for (int j = 0; j < columns; j += GROUP_T) {
+          // one vector of rows by twelve columns: A is read once for up to twelve columns
+          FloatVector s0 = FloatVector.zero(SPECIES);
+          FloatVector s1 = s0;
+          FloatVector s2 = s0;
+          FloatVector s3 = s0;
+          FloatVector s4 = s0;
+          FloatVector s5 = s0;
+          FloatVector s6 = s0;
+          FloatVector s7 = s0;
+          FloatVector s8 = s0;
+          FloatVector s9 = s0;
+          FloatVector s10 = s0;
+          FloatVector s11 = s0;
+          for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.fromArray(SPECIES, a, aOffset + p * lda + i);
+            int bp = p * columns + j;
+            s0 = x.fma(FloatVector.broadcast(SPECIES, packed[bp]), s0);
+            s1 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 1]), s1);
+            s2 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 2]), s2);
+            s3 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 3]), s3);
+            s4 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 4]), s4);
+            s5 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 5]), s5);
+            s6 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 6]), s6);
+            s7 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 7]), s7);
+            s8 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 8]), s8);
+            s9 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 9]), s9);
+            s10 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 10]), s10);
+            s11 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 11]), s11);
+          }
+          // tile[jj * LANES + r] = C[i + r][j + jj]
+          s0.intoArray(tile, 0);
+          s1.intoArray(tile, LANES);
+          s2.intoArray(tile, 2 * LANES);
+          s3.intoArray(tile, 3 * LANES);
+          s4.intoArray(tile, 4 * LANES);
+          s5.intoArray(tile, 5 * LANES);
+          s6.intoArray(tile, 6 * LANES);
+          s7.intoArray(tile, 7 * LANES);
+          s8.intoArray(tile, 8 * LANES);
+          s9.intoArray(tile, 9 * LANES);
+          s10.intoArray(tile, 10 * LANES);
+          s11.intoArray(tile, 11 * LANES);
+          int width = Math.min(GROUP_T, n - j);
+          for (int r = 0; r < LANES; r++) {
+            for (int jj = 0; jj < width; jj++) {
+              c[cOffset + (i + r) * ldc + j + jj] = tile[jj * LANES + r];
+            }
+          }
+        }
+      }
+      // the last rows of the product, one at a time, in the same order (fused multiply-adds along k)
+      for (; i < last; i++) {
+        for (int j = 0; j < n; j++) {
+          float sum = 0f;
+          for (int p = 0; p < k; p++) {
+            sum = Math.fma(a[aOffset + p * lda + i], packed[p * columns + j], sum);
+          }
+          c[cOffset + i * ldc + j] = sum;
         }
       }
     }
