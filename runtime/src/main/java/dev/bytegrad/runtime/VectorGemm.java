@@ -258,8 +258,10 @@ final class VectorGemm implements GemmKernel {
       }
       float[] aPanel = aPanels[part];
       // row tiles outside, panels inside: a tile of A stays in L1 while the packed panels stream from L2
-      for (int i = firstRow; i < lastRow; i += MR) {
-        int rows = Math.min(MR, m - i);
+      int rows;
+      for (int i = firstRow; i < lastRow; i += rows) {
+        // the last eight rows as two tiles of four (a batch of 32 = 4 x 6 + 2 x 4), not six and two a row at a time
+        rows = lastRow - i == 8 ? 4 : Math.min(MR, lastRow - i);
         packA(a, aOffset + i * strideI, strideI, strideP, k, rows, aPanel);
         for (int panel = first; panel < last; panel++) {
           int j = panel * NR;

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GemmTest {
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
-        {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31}};
+        {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
+        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}};
     return Stream.of(new ScalarGemm(), new VectorGemm(1), new VectorGemm(3, 0)).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName() + " on " + kernel.threads() + " threads",
             kernel, s[0], s[1], s[2])));
@@ -92,12 +93,15 @@ class GemmTest {
     int k = 784;
     float[] a = floats(random(random, m * k));
     float[] b = floats(random(random, k * n));
-    float[] alone = new float[m * n];
-    new VectorGemm(1).sgemm(true, false, m, n, k, a, 0, m, b, 0, n, alone, 0, n);
-    for (int threads : new int[] {2, 5}) {
-      float[] split = new float[m * n];
-      new VectorGemm(threads).sgemm(true, false, m, n, k, a, 0, m, b, 0, n, split, 0, n);
-      assertThat(split).as("%d threads", threads).isEqualTo(alone);
+    for (boolean transA : new boolean[] {false, true}) {
+      int lda = transA ? m : k;
+      float[] alone = new float[m * n];
+      new VectorGemm(1).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, alone, 0, n);
+      for (int threads : new int[] {2, 5}) {
+        float[] split = new float[m * n];
+        new VectorGemm(threads).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, split, 0, n);
+        assertThat(split).as("%d threads, A transposed: %b", threads, transA).isEqualTo(alone);
+      }
     }
   }
 
