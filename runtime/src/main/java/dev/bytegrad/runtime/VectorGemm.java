@@ -28,6 +28,8 @@ final class VectorGemm implements GemmKernel {
    * panel costs as much as the tile's arithmetic.
    */
   private static final int SKINNY_COLUMNS = 16;
+  /** Rows of a transposed B packed at a time: a 64 x 16 block of the panel is 4 KiB. */
+  private static final int PACK_K = 64;
   /** Columns of C a skinny kernel computes at once, four accumulators a row. */
   private static final int GROUP = 4;
   /** Below this many flops a product runs on the calling thread alone: waking workers costs more. */
@@ -529,12 +531,17 @@ final class VectorGemm implements GemmKernel {
         }
       }
     } else {
+      // B's rows are op(B)'s columns: read each along k in blocks of PACK_K, so that the block of the panel
+      // being written (PACK_K x NR floats) stays in L1 while its sixteen columns fill in
       for (int panel = firstPanel; panel < fullPanels; panel++) {
         int base = panel * NR * k;
-        for (int jj = 0; jj < NR; jj++) {
-          int source = bOffset + (panel * NR + jj) * ldb;
-          for (int p = 0; p < k; p++) {
-            packed[base + p * NR + jj] = b[source + p];
+        for (int p0 = 0; p0 < k; p0 += PACK_K) {
+          int p1 = Math.min(k, p0 + PACK_K);
+          for (int jj = 0; jj < NR; jj++) {
+            int source = bOffset + (panel * NR + jj) * ldb;
+            for (int p = p0; p < p1; p++) {
+              packed[base + p * NR + jj] = b[source + p];
+            }
           }
         }
       }
