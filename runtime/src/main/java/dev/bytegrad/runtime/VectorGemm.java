@@ -298,17 +298,15 @@ final class VectorGemm implements GemmKernel {
    *   <li>A not transposed: rows of A are contiguous along k, so each element of C is a dot product
    *       vectorized along k (lanes summed at the end, the leftover k added in order), two rows at a time
    *       against B transposed.
-   *   <li>A transposed: op(A)'s column for one k is contiguous along m, so the lanes run along m — one
-   *       vector of rows by twelve columns at a time, each k a broadcast of B's element, so that A is read
-   *       once — and every element of C is summed in k order, as the tiled kernel does.
+   *   <li>A transposed: op(A)'s six rows for one k are six consecutive elements of A, so the tiled
+   *       kernel's six-by-sixteen tile runs on A where it is, without packing it; every element of C is
+   *       summed in k order, as the tiled kernel does.
    * </ul>
    * Each row of C is computed the same way whatever the blocks, so results do not depend on the threads.
    */
   private static final class Skinny implements WorkerPool.Job {
-    /** Columns the transposed kernel computes at once: twelve accumulators, one vector of rows each. */
-    private static final int GROUP_T = 12;
     private float[] packed = new float[0];
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[GROUP_T * LANES]);
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[MR * NR]);
     private boolean transA;
     private int m;
     private int n;
@@ -333,8 +331,7 @@ final class VectorGemm implements GemmKernel {
       this.c = c;
       this.cOffset = cOffset;
       this.ldc = ldc;
-      int group = transA ? GROUP_T : GROUP;
-      columns = (n + group - 1) / group * group;
+      columns = transA ? NR : (n + GROUP - 1) / GROUP * GROUP;
       if (packed.length < columns * k) {
         packed = new float[columns * k];
       }
@@ -356,13 +353,13 @@ final class VectorGemm implements GemmKernel {
 
     /** Blocks of rows the product can be split into. */
     int blocks() {
-      return transA ? (m + LANES - 1) / LANES : (m + 1) / 2;
+      return transA ? (m + MR - 1) / MR : (m + 1) / 2;
     }
 
     @Override
     public void run(int part, int parts) {
       int blocks = blocks();
-      int size = transA ? LANES : 2;
+      int size = transA ? MR : 2;
       int first = (int) ((long) blocks * part / parts) * size;
       int last = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * size);
       if (transA) {
@@ -442,56 +439,59 @@ final class VectorGemm implements GemmKernel {
     private void runTransposed(int first, int last) {
       float[] tile = scratch.get();
       int i = first;
-      for (; i + LANES <= last; i += LANES) {
-        for (int j = 0; j < columns; j += GROUP_T) {
-          // one vector of rows by twelve columns: A is read once for up to twelve columns
-          FloatVector s0 = FloatVector.zero(SPECIES);
-          FloatVector s1 = s0;
-          FloatVector s2 = s0;
-          FloatVector s3 = s0;
-          FloatVector s4 = s0;
-          FloatVector s5 = s0;
-          FloatVector s6 = s0;
-          FloatVector s7 = s0;
-          FloatVector s8 = s0;
-          FloatVector s9 = s0;
-          FloatVector s10 = s0;
-          FloatVector s11 = s0;
-          for (int p = 0; p < k; p++) {
-            FloatVector x = FloatVector.fromArray(SPECIES, a, aOffset + p * lda + i);
-            int bp = p * columns + j;
-            s0 = x.fma(FloatVector.broadcast(SPECIES, packed[bp]), s0);
-            s1 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 1]), s1);
-            s2 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 2]), s2);
-            s3 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 3]), s3);
-            s4 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 4]), s4);
-            s5 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 5]), s5);
-            s6 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 6]), s6);
-            s7 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 7]), s7);
-            s8 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 8]), s8);
-            s9 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 9]), s9);
-            s10 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 10]), s10);
-            s11 = x.fma(FloatVector.broadcast(SPECIES, packed[bp + 11]), s11);
-          }
-          // tile[jj * LANES + r] = C[i + r][j + jj]
-          s0.intoArray(tile, 0);
-          s1.intoArray(tile, LANES);
-          s2.intoArray(tile, 2 * LANES);
-          s3.intoArray(tile, 3 * LANES);
-          s4.intoArray(tile, 4 * LANES);
-          s5.intoArray(tile, 5 * LANES);
-          s6.intoArray(tile, 6 * LANES);
-          s7.intoArray(tile, 7 * LANES);
-          s8.intoArray(tile, 8 * LANES);
-          s9.intoArray(tile, 9 * LANES);
-          s10.intoArray(tile, 10 * LANES);
-          s11.intoArray(tile, 11 * LANES);
-          int width = Math.min(GROUP_T, n - j);
-          for (int r = 0; r < LANES; r++) {
-            for (int jj = 0; jj < width; jj++) {
-              c[cOffset + (i + r) * ldc + j + jj] = tile[jj * LANES + r];
-            }
-          }
+      for (; i + MR <= last; i += MR) {
+        // six rows by sixteen columns, as the tiled kernel's tile, with A read where it is: for one k,
+        // op(A)'s six rows are six consecutive elements of A's row k
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < k; p++) {
+          int bp = p * NR;
+          FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
+          FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
+          int ap = aOffset + p * lda + i;
+          FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
+          c00 = b0.fma(a0, c00);
+          c01 = b1.fma(a0, c01);
+          FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
+          c10 = b0.fma(a1, c10);
+          c11 = b1.fma(a1, c11);
+          FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
+          c20 = b0.fma(a2, c20);
+          c21 = b1.fma(a2, c21);
+          FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
+          c30 = b0.fma(a3, c30);
+          c31 = b1.fma(a3, c31);
+          FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4]);
+          c40 = b0.fma(a4, c40);
+          c41 = b1.fma(a4, c41);
+          FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5]);
+          c50 = b0.fma(a5, c50);
+          c51 = b1.fma(a5, c51);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LANES);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + LANES);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + LANES);
+        for (int r = 0; r < MR; r++) {
+          System.arraycopy(tile, r * NR, c, cOffset + (i + r) * ldc, n);
         }
       }
       // the last rows of the product, one at a time, in the same order (fused multiply-adds along k)
