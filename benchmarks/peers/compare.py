@@ -15,7 +15,7 @@ built with -Ppeers); PyTorch from Debian's python3-torch (pytorch_steps.py, need
 
 Usage, from the repository root:
     /usr/bin/python3 benchmarks/peers/compare.py --build                 # build the jars, then run
-    /usr/bin/python3 benchmarks/peers/compare.py [--threads 1 2] [--quick] [--out FILE]
+    /usr/bin/python3 benchmarks/peers/compare.py [--threads 1 2] [--rounds N] [--quick] [--out FILE]
 """
 import argparse
 import json
@@ -35,6 +35,7 @@ PEERS = {  # name in the table: (jar, benchmark)
     "DL4J SameDiff M2.1": (os.path.join(HERE, "nd4j", "target", "peer-nd4j.jar"), "SameDiffStepBenchmark"),
 }
 WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]
+PEER_WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM"]  # the Java peers have no char-RNN
 
 # flops of each step's matrix products (2 per multiply-add), as PeerWorkload.gemmFlops counts them
 FLOPS = {
@@ -58,7 +59,8 @@ def run_jmh(jar, pattern, params, threads, quick, env=None):
                "-rf", "json", "-rff", results]
     for name, values in params.items():
         command += ["-p", f"{name}={values}"]
-    log = os.path.join(tempfile.gettempdir(), f"compare-{os.path.basename(jar)}-{threads}.log")
+    what = "-".join([os.path.splitext(os.path.basename(jar))[0], *params.get("workload", params.get("model", pattern)).split(","), str(threads)])
+    log = os.path.join(tempfile.gettempdir(), f"compare-{re.sub(r'[^A-Za-z0-9_.-]', '', what)}.log")
     with open(log, "w") as out:
         finished = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     if finished.returncode != 0:
@@ -79,17 +81,23 @@ def run_jmh(jar, pattern, params, threads, quick, env=None):
     return rows
 
 
-def bytegrad(threads, quick):
+BYTEGRAD_BENCHMARKS = {  # workload: (JMH benchmark, its parameters)
+    "SOFTMAX": ("TrainingStepBenchmark", {"workload": "SOFTMAX"}),
+    "MLP": ("TrainingStepBenchmark", {"workload": "MLP"}),
+    "LENET": ("LeNetStepBenchmark", {}),
+    "CHAR_LSTM": ("RecurrentStepBenchmark", {"model": "char-lstm"}),
+    "CHAR_RNN": ("RecurrentStepBenchmark", {"model": "char-rnn"}),
+}
+
+
+def bytegrad(workload, threads, quick):
     """{(workload, implementation): (ms, bytes)} for the ASM and JavaPoet backends."""
-    times = {}
-    pattern = "TrainingStepBenchmark|LeNetStepBenchmark|RecurrentStepBenchmark"
-    for params, ms, allocated in run_jmh(BYTEGRAD_JAR, pattern, {"implementation": "asm,javapoet"}, threads, quick):
-        workload = params.get("workload") or {"char-lstm": "CHAR_LSTM", "char-rnn": "CHAR_RNN"}.get(params.get("model"), "LENET")
-        times[(workload, f"bytegrad {params['implementation']}")] = (ms, allocated)
-    return times
+    benchmark, params = BYTEGRAD_BENCHMARKS[workload]
+    rows = run_jmh(BYTEGRAD_JAR, benchmark + ".step$", dict(params, implementation="asm,javapoet"), threads, quick)
+    return {(workload, f"bytegrad {p['implementation']}"): (ms, allocated) for p, ms, allocated in rows}
 
 
-def peer(name, threads, quick):
+def peer(name, workload, threads, quick):
     jar, benchmark = PEERS[name]
     if not os.path.exists(jar):
         print(f"{name}: {jar} is missing; build it with ./mvnw -B -Ppeers -DskipTests package", file=sys.stderr)
@@ -97,16 +105,16 @@ def peer(name, threads, quick):
     # libnd4j and OpenBLAS read their thread counts from the environment at start-up
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
     return {(params["workload"], name): (ms, allocated)
-            for params, ms, allocated in run_jmh(jar, benchmark, {}, threads, quick, env)}
+            for params, ms, allocated in run_jmh(jar, benchmark, {"workload": workload}, threads, quick, env)}
 
 
-def pytorch(threads, quick):
+def pytorch(workload, threads, quick):
     script = os.path.join(HERE, "pytorch_steps.py")
     try:
-        output = subprocess.run(["/usr/bin/python3", script, "--threads", str(threads), "--seconds", "2" if quick else "6"],
-                                check=True, capture_output=True, text=True)
+        output = subprocess.run(["/usr/bin/python3", script, "--threads", str(threads), "--seconds", "2" if quick else "6",
+                                 "--only", workload], check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError) as e:
-        print(f"PyTorch column left empty: {e}", file=sys.stderr)
+        print(f"PyTorch left out: {e}", file=sys.stderr)
         return {}, None
     version = output.stdout.splitlines()[0].lstrip("# ").split(",")[0] if output.stdout else "PyTorch"
     times = {}
@@ -120,7 +128,7 @@ def pytorch(threads, quick):
 def table(threads, measured, peer_names):
     lines = [f"| workload ({threads} thread{'s' if threads > 1 else ''}) | implementation | ms/step | GFLOP/s | ÷ fastest peer | bytes/step (Java heap) |",
              "|---|---|---|---|---|---|"]
-    for workload in WORKLOADS:
+    for workload in [w for w in WORKLOADS if any(key[0] == w for key in measured)]:
         names = ["bytegrad asm", "bytegrad javapoet", *peer_names]
         peers = [measured[(workload, p)][0] for p in peer_names if (workload, p) in measured]
         fastest_peer = min(peers) if peers else None
@@ -148,6 +156,9 @@ def main():
                         help="thread counts to run (default: 1 and all cores)")
     parser.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not figures to quote")
     parser.add_argument("--build", action="store_true", help="build bytegrad's and the peers' JMH jars first")
+    parser.add_argument("--workloads", nargs="+", default=WORKLOADS, type=str.upper, choices=WORKLOADS,
+                        help="the workloads to run (default: all)")
+    parser.add_argument("--rounds", type=int, default=1, help="run everything this many times, keeping each best")
     parser.add_argument("--out", help="also write the tables to this markdown file")
     parser.add_argument("--skip", nargs="*", default=[], help="implementations to leave out: tensorflow, djl, samediff, pytorch")
     args = parser.parse_args()
@@ -159,22 +170,28 @@ def main():
     peer_names = [p for p in PEERS if not any(s in p.lower() for s in skip)]
     started = time.strftime("%Y-%m-%d %H:%M")
     sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores "
-                f"({'quick' if args.quick else 'full'} iterations): `/usr/bin/python3 benchmarks/peers/compare.py "
+                f"({'quick' if args.quick else 'full'} iterations, best of {args.rounds} round{'s' if args.rounds > 1 else ''}): `/usr/bin/python3 benchmarks/peers/compare.py "
                 f"{' '.join(sys.argv[1:])}`. Bold: bytegrad ahead of every peer measured.\n"]
     for threads in args.threads:
         measured = {}
-        print(f"[{time.strftime('%H:%M:%S')}] bytegrad, {threads} thread(s)", file=sys.stderr)
-        measured.update(bytegrad(threads, args.quick))
         names = list(peer_names)
-        for name in peer_names:
-            print(f"[{time.strftime('%H:%M:%S')}] {name}, {threads} thread(s)", file=sys.stderr)
-            measured.update(peer(name, threads, args.quick))
-        if "pytorch" not in skip:
-            print(f"[{time.strftime('%H:%M:%S')}] PyTorch (Python), {threads} thread(s)", file=sys.stderr)
-            times, version = pytorch(threads, args.quick)
-            measured.update(times)
-            if version:
-                names.append(version)
+        # workload by workload, every implementation back to back, so that they see the machine in the same
+        # state; with --rounds, the whole sequence again, keeping each implementation's best
+        for round_ in range(args.rounds):
+            for workload in [w for w in WORKLOADS if w in args.workloads]:
+                print(f"[{time.strftime('%H:%M:%S')}] {workload}, {threads} thread(s), round {round_ + 1}", file=sys.stderr)
+                results = dict(bytegrad(workload, threads, args.quick))
+                for name in peer_names:
+                    if workload in PEER_WORKLOADS:
+                        results.update(peer(name, workload, threads, args.quick))
+                if "pytorch" not in skip:
+                    times, version = pytorch(workload, threads, args.quick)
+                    results.update(times)
+                    if version and version not in names:
+                        names.append(version)
+                for key, value in results.items():
+                    if key not in measured or value[0] < measured[key][0]:
+                        measured[key] = value
         section = table(threads, measured, names)
         print(section + "\n", flush=True)
         sections.append(section + "\n")

@@ -8,7 +8,7 @@ import java.util.Arrays;
  *
  * <p>Each row of C is built as a sum of rows of B scaled by elements of A ({@link #axpy}, the loop the
  * JIT vectorizes), over blocks of k small enough that the block of B stays in the L1 cache while every
- * row of C uses it. A transposed B is first packed row-major into a per-thread scratch array, which
+ * row of C uses it; four rows of B go into a row of C in one pass ({@link #axpy4}). A transposed B is first packed row-major into a per-thread scratch array, which
  * grows once and is reused, so calls allocate nothing after the first. (A packed, register-tiled
  * kernel is the performance work still to come; this one is correct on every shape.)
  */
@@ -42,7 +42,13 @@ final class ScalarGemm implements GemmKernel {
       for (int i = 0; i < m; i++) {
         int aRow = aOffset + i * strideI;
         int cRow = cOffset + i * ldc;
-        for (int p = p0; p < p1; p++) {
+        int p = p0;
+        for (; p + 4 <= p1; p += 4) {
+          int row = bOffset + p * ldb;
+          axpy4(a[aRow + p * strideP], a[aRow + (p + 1) * strideP], a[aRow + (p + 2) * strideP], a[aRow + (p + 3) * strideP],
+              b, row, row + ldb, row + 2 * ldb, row + 3 * ldb, c, cRow, n);
+        }
+        for (; p < p1; p++) {
           axpy(a[aRow + p * strideP], b, bOffset + p * ldb, c, cRow, n);
         }
       }
@@ -71,6 +77,22 @@ final class ScalarGemm implements GemmKernel {
           axpy(a[aRow + p * strideP], b, bOffset + p * ldb, c, cRow, n);
         }
       }
+    }
+  }
+
+  /**
+   * Four {@link #axpy} in one pass, in the same order ({@code c += a0 b0; c += a1 b1; …}, so the same
+   * bits): each element of C is loaded and stored once for four rows of B, not four times.
+   */
+  private static void axpy4(float a0, float a1, float a2, float a3, float[] b, int b0, int b1, int b2, int b3,
+      float[] c, int cOffset, int n) {
+    for (int j = 0; j < n; j++) {
+      float sum = c[cOffset + j];
+      sum += a0 * b[b0 + j];
+      sum += a1 * b[b1 + j];
+      sum += a2 * b[b2 + j];
+      sum += a3 * b[b3 + j];
+      c[cOffset + j] = sum;
     }
   }
 
