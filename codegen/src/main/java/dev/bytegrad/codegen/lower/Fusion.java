@@ -46,12 +46,40 @@ final class Fusion {
    * {@code sigmoid}), or null: a transcendental function over many f32 elements is computed a vector at a
    * time from its materialized operand, rather than one call of {@code Math} per element in a fused loop.
    */
+  /** The shortest row {@link #appliedByRows} calls an array function on. */
+  static final int ROW_ELEMENTS = 32;
+
   static String arrayFunction(Node node) {
     if (node.dtype() != dev.bytegrad.runtime.DType.F32 || node.shape().size() < ARRAY_FUNCTION_ELEMENTS) {
       return null;
     }
     return node.op() instanceof dev.bytegrad.graph.op.Exp ? "exp" : node.op() instanceof dev.bytegrad.graph.op.Tanh ? "tanh"
         : node.op() instanceof dev.bytegrad.graph.op.Logistic ? "sigmoid" : null;
+  }
+
+  /**
+   * Whether array function {@code node} runs a row at a time on the array its operand slices: the operand
+   * is a slice of whole rows, at least {@value #ROW_ELEMENTS} elements long.
+   */
+  static boolean appliedByRows(Node node) {
+    return arrayFunction(node) != null && isRowSlice(node.input(0)) && node.shape().dim(node.shape().rank() - 1) >= ROW_ELEMENTS;
+  }
+
+  /**
+   * Whether {@code node} slices only its operand's last axis (an LSTM's gate out of its four), so that each
+   * of its rows is a contiguous piece of a row of the operand.
+   */
+  static boolean isRowSlice(Node node) {
+    if (!(node.op() instanceof Slice slice) || node.shape().rank() == 0) {
+      return false;
+    }
+    Node operand = node.input(0);
+    for (int axis = 0; axis < node.shape().rank() - 1; axis++) {
+      if (slice.start().get(axis) != 0 || slice.limit().get(axis) != operand.shape().dim(axis)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Views cost an index computation, not arithmetic: their inputs are materialized instead when repeated. */
@@ -88,7 +116,8 @@ final class Fusion {
         materialized.add(node);
       }
       if (arrayFunction(node) != null) {
-        needBuffer.add(node.input(0));
+        // a slice of whole rows is read in place, a row at a time: the array it slices needs the buffer
+        needBuffer.add(appliedByRows(node) ? node.input(0).input(0) : node.input(0));
       }
       if (node.op() instanceof MatMul) {
         needBuffer.add(MatrixOperand.resolve(node.input(0)).stored());

@@ -59,6 +59,8 @@ final class KernelBuilder {
       body = scatterAdd(node);
     } else if (node.op() instanceof Concat concat) {
       body = concat(node, concat.axis());
+    } else if (Fusion.appliedByRows(node) && buffers.get(node.input(0)) == null && buffers.get(node.input(0).input(0)) != null) {
+      body = rowsApplied(node, Fusion.arrayFunction(node));
     } else if (Fusion.arrayFunction(node) != null && buffers.get(node.input(0)) != null) {
       Buffer source = buffers.get(node.input(0));
       reads.add(source);
@@ -71,6 +73,26 @@ final class KernelBuilder {
     }
     String comment = GraphPrinter.line(node) + fused.stream().map(n -> "\n  fused: " + GraphPrinter.line(n)).collect(Collectors.joining());
     return new Kernel(name, comment, body, List.copyOf(reads), List.of(buffers.get(node)));
+  }
+
+  /**
+   * {@code function} of a slice of whole rows, applied a row at a time where the rows lie in the sliced
+   * array: no copy of the slice first.
+   */
+  private List<Stmt> rowsApplied(Node node, String function) {
+    Node slice = node.input(0);
+    Node operand = slice.input(0);
+    Buffer source = buffers.get(operand);
+    reads.add(source);
+    loaded.add(operand);
+    fused.add(slice);
+    int columns = node.shape().dim(node.shape().rank() - 1);
+    int rowLength = operand.shape().dim(operand.shape().rank() - 1);
+    int start = ((dev.bytegrad.graph.op.Slice) slice.op()).start().get(node.shape().rank() - 1);
+    Expr.Var row = new Expr.Var("i" + nextVariable++, dev.bytegrad.runtime.DType.I32);
+    Stmt apply = new Stmt.Apply(function, source, Exprs.add(Exprs.mul(row, Exprs.index(rowLength)), Exprs.index(start)),
+        buffers.get(node), Exprs.mul(row, Exprs.index(columns)), columns);
+    return List.of(new Stmt.Loop(row, node.shape().size() / columns, List.of(apply)));
   }
 
   /** Starts a kernel assembled piece by piece ({@link #copy}), as a loop's kernel is. */
