@@ -156,6 +156,37 @@ public enum PeerWorkload {
     }
   }
 
+  /** A matrix {@code [rows, columns]} transposed, as the libraries that store dense weights {@code [out, in]} take them. */
+  public static float[] transposed(Tensor matrix) {
+    int rows = matrix.shape().dim(0);
+    int columns = matrix.shape().dim(1);
+    float[] in = matrix.floats();
+    float[] out = new float[in.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns; c++) {
+        out[c * rows + r] = in[r * columns + c];
+      }
+    }
+    return out;
+  }
+
+  /** Convolution kernels {@code [out, in, h, w]} (bytegrad's) as {@code [h, w, in, out]} (TensorFlow's HWIO, SameDiff's YXIO). */
+  public static float[] hwio(Tensor kernel) {
+    int out = kernel.shape().dim(0);
+    int in = kernel.shape().dim(1);
+    int window = kernel.shape().dim(2) * kernel.shape().dim(3);
+    float[] oihw = kernel.floats();
+    float[] hwio = new float[oihw.length];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        for (int k = 0; k < window; k++) {
+          hwio[(k * in + i) * out + o] = oihw[(o * in + i) * window + k];
+        }
+      }
+    }
+    return hwio;
+  }
+
   static Functions leNet() {
     return Functions.trainingStep(Zoo.get("lenet"), new Data.Dims(784, 10), 64, new Momentum(MOMENTUM), Regularization.NONE);
   }

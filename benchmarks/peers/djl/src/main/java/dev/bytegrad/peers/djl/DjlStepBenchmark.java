@@ -152,20 +152,20 @@ public class DjlStepBenchmark {
    */
   static void copyWeights(PeerWorkload workload, Map<String, Tensor> ours, List<Parameter> theirs) {
     List<float[]> values = switch (workload) {
-      case SOFTMAX -> List.of(transpose(ours.get("output.weight")), ours.get("output.bias").floats());
-      case MLP -> List.of(transpose(ours.get("hidden.weight")), ours.get("hidden.bias").floats(),
-          transpose(ours.get("output.weight")), ours.get("output.bias").floats());
+      case SOFTMAX -> List.of(PeerWorkload.transposed(ours.get("output.weight")), ours.get("output.bias").floats());
+      case MLP -> List.of(PeerWorkload.transposed(ours.get("hidden.weight")), ours.get("hidden.bias").floats(),
+          PeerWorkload.transposed(ours.get("output.weight")), ours.get("output.bias").floats());
       case LENET -> List.of(ours.get("conv1.weight").floats(), ours.get("conv1.bias").floats(),
           ours.get("conv2.weight").floats(), ours.get("conv2.bias").floats(),
-          transpose(ours.get("dense.weight")), ours.get("dense.bias").floats(),
-          transpose(ours.get("output.weight")), ours.get("output.bias").floats());
+          PeerWorkload.transposed(ours.get("dense.weight")), ours.get("dense.bias").floats(),
+          PeerWorkload.transposed(ours.get("output.weight")), ours.get("output.bias").floats());
       case CHAR_LSTM -> {
         float[] bias = ours.get("cell.bias").floats().clone();
         for (int j = HIDDEN; j < 2 * HIDDEN; j++) {
           bias[j] += 1;
         }
-        yield List.of(transpose(ours.get("embedding.weight")), transpose(ours.get("cell.recurrent")), bias,
-            new float[4 * HIDDEN], transpose(ours.get("output.weight")), ours.get("output.bias").floats());
+        yield List.of(PeerWorkload.transposed(ours.get("embedding.weight")), PeerWorkload.transposed(ours.get("cell.recurrent")), bias,
+            new float[4 * HIDDEN], PeerWorkload.transposed(ours.get("output.weight")), ours.get("output.bias").floats());
       }
     };
     if (values.size() != theirs.size()) {
@@ -179,18 +179,5 @@ public class DjlStepBenchmark {
       }
       array.set(FloatBuffer.wrap(values.get(i)));
     }
-  }
-
-  static float[] transpose(Tensor matrix) {
-    int rows = matrix.shape().dim(0);
-    int columns = matrix.shape().dim(1);
-    float[] in = matrix.floats();
-    float[] out = new float[in.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < columns; c++) {
-        out[c * rows + r] = in[r * columns + c];
-      }
-    }
-    return out;
   }
 }

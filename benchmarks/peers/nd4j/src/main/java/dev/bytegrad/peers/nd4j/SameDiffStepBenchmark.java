@@ -156,15 +156,7 @@ public class SameDiffStepBenchmark {
     Tensor kernel = weights.get(name + ".weight");
     int out = kernel.shape().dim(0);
     int in = kernel.shape().dim(1);
-    float[] oihw = kernel.floats();
-    float[] hwio = new float[oihw.length];
-    for (int o = 0; o < out; o++) {
-      for (int i = 0; i < in; i++) {
-        for (int k = 0; k < 25; k++) {
-          hwio[(k * in + i) * out + o] = oihw[(o * in + i) * 25 + k];
-        }
-      }
-    }
+    float[] hwio = PeerWorkload.hwio(kernel);
     SDVariable filter = sd.var(name + ".weight", Nd4j.create(hwio, new long[] {5, 5, in, out}, DataType.FLOAT));
     Conv2DConfig config = Conv2DConfig.builder().kH(5).kW(5).sH(1).sW(1).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
     return sd.cnn().conv2d(x, filter, variable(name + ".bias", weights.get(name + ".bias")), config);

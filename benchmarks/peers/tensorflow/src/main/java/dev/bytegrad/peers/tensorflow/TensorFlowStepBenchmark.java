@@ -174,15 +174,7 @@ public class TensorFlowStepBenchmark {
     Tensor kernel = weights.get(name + ".weight");
     int out = kernel.shape().dim(0);
     int in = kernel.shape().dim(1);
-    float[] oihw = kernel.floats();
-    float[] hwio = new float[oihw.length];
-    for (int o = 0; o < out; o++) {
-      for (int i = 0; i < in; i++) {
-        for (int k = 0; k < 25; k++) {
-          hwio[(k * in + i) * out + o] = oihw[(o * in + i) * 25 + k];
-        }
-      }
-    }
+    float[] hwio = PeerWorkload.hwio(kernel);
     Operand<TFloat32> filter = tf.variable(tf.constant(Shape.of(5, 5, in, out), DataBuffers.of(hwio, true, false)));
     return tf.nn.biasAdd(tf.nn.conv2d(x, filter, List.of(1L, 1L, 1L, 1L), "VALID"), variable(tf, weights.get(name + ".bias")));
   }
