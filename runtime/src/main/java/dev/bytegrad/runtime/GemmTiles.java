@@ -1,0 +1,181 @@
+package dev.bytegrad.runtime;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The pieces {@link VectorGemm} is built from: packing B into panels and a tile of op(A) into an
+ * interleaved panel, and the register-tiled micro-kernels that multiply them. Each kernel writes its tile of
+ * C (it does not accumulate) and sums every element in k order with fused multiply-adds, so the tile shape
+ * chosen for a row does not change its bits.
+ */
+final class GemmTiles {
+  private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
+  private static final int LANES = VectorGemm.LANES;
+  private static final int NR = VectorGemm.NR;
+  private static final int MR = VectorGemm.MR;
+  /** Rows of a transposed B packed at a time: a 64 x 16 block of the panel is 4 KiB. */
+  private static final int PACK_K = 64;
+
+  private GemmTiles() {}
+
+  /**
+   * Panels {@code firstPanel} to {@code lastPanel - 1} of op(B):
+   * {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n.
+   */
+  static void pack(boolean transB, int n, int k, float[] b, int bOffset, int ldb, float[] packed,
+      int firstPanel, int lastPanel) {
+    int fullPanels = Math.min(n / NR, lastPanel);
+    if (!transB) {
+      // row by row: each row of B is read once, contiguously, and lands as whole vectors in each panel
+      for (int p = 0; p < k; p++) {
+        int source = bOffset + p * ldb;
+        for (int panel = firstPanel; panel < fullPanels; panel++) {
+          int target = panel * NR * k + p * NR;
+          FloatVector.fromArray(SPECIES, b, source + panel * NR).intoArray(packed, target);
+          FloatVector.fromArray(SPECIES, b, source + panel * NR + LANES).intoArray(packed, target + LANES);
+        }
+      }
+    } else {
+      // B's rows are op(B)'s columns: read each along k in blocks of PACK_K, so that the block of the panel
+      // being written (PACK_K x NR floats) stays in L1 while its sixteen columns fill in
+      for (int panel = firstPanel; panel < fullPanels; panel++) {
+        int base = panel * NR * k;
+        for (int p0 = 0; p0 < k; p0 += PACK_K) {
+          int p1 = Math.min(k, p0 + PACK_K);
+          for (int jj = 0; jj < NR; jj++) {
+            int source = bOffset + (panel * NR + jj) * ldb;
+            for (int p = p0; p < p1; p++) {
+              packed[base + p * NR + jj] = b[source + p];
+            }
+          }
+        }
+      }
+    }
+    if (lastPanel * NR > n) {
+      int base = (lastPanel - 1) * NR * k;
+      for (int p = 0; p < k; p++) {
+        for (int jj = 0; jj < NR; jj++) {
+          int j = (lastPanel - 1) * NR + jj;
+          packed[base + p * NR + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+        }
+      }
+    }
+  }
+
+  /** Six rows of C times one panel, written (not accumulated) at {@code c[cOffset + r*ldc + jj]}. */
+  static void tile6(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    FloatVector c00 = FloatVector.zero(SPECIES);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    for (int p = 0; p < k; p++) {
+      int bp = panelBase + p * NR;
+      FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
+      int ap = p * MR;
+      FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
+      c00 = b0.fma(a0, c00);
+      c01 = b1.fma(a0, c01);
+      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
+      c10 = b0.fma(a1, c10);
+      c11 = b1.fma(a1, c11);
+      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
+      c20 = b0.fma(a2, c20);
+      c21 = b1.fma(a2, c21);
+      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
+      c30 = b0.fma(a3, c30);
+      c31 = b1.fma(a3, c31);
+      FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4]);
+      c40 = b0.fma(a4, c40);
+      c41 = b1.fma(a4, c41);
+      FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5]);
+      c50 = b0.fma(a5, c50);
+      c51 = b1.fma(a5, c51);
+    }
+    c00.intoArray(c, cOffset);
+    c01.intoArray(c, cOffset + LANES);
+    c10.intoArray(c, cOffset + ldc);
+    c11.intoArray(c, cOffset + ldc + LANES);
+    c20.intoArray(c, cOffset + 2 * ldc);
+    c21.intoArray(c, cOffset + 2 * ldc + LANES);
+    c30.intoArray(c, cOffset + 3 * ldc);
+    c31.intoArray(c, cOffset + 3 * ldc + LANES);
+    c40.intoArray(c, cOffset + 4 * ldc);
+    c41.intoArray(c, cOffset + 4 * ldc + LANES);
+    c50.intoArray(c, cOffset + 5 * ldc);
+    c51.intoArray(c, cOffset + 5 * ldc + LANES);
+  }
+
+  /** Four rows of C times one panel: the remainder of a row count such as 64 = 10 * 6 + 4, at near full speed. */
+  static void tile4(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    FloatVector c00 = FloatVector.zero(SPECIES);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    for (int p = 0; p < k; p++) {
+      int bp = panelBase + p * NR;
+      FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
+      int ap = p * MR;
+      FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
+      c00 = b0.fma(a0, c00);
+      c01 = b1.fma(a0, c01);
+      FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
+      c10 = b0.fma(a1, c10);
+      c11 = b1.fma(a1, c11);
+      FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
+      c20 = b0.fma(a2, c20);
+      c21 = b1.fma(a2, c21);
+      FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
+      c30 = b0.fma(a3, c30);
+      c31 = b1.fma(a3, c31);
+    }
+    c00.intoArray(c, cOffset);
+    c01.intoArray(c, cOffset + LANES);
+    c10.intoArray(c, cOffset + ldc);
+    c11.intoArray(c, cOffset + ldc + LANES);
+    c20.intoArray(c, cOffset + 2 * ldc);
+    c21.intoArray(c, cOffset + 2 * ldc + LANES);
+    c30.intoArray(c, cOffset + 3 * ldc);
+    c31.intoArray(c, cOffset + 3 * ldc + LANES);
+  }
+
+  /** Rows {@code from} to {@code to - 1} of a tile (fewer than six in all) times one panel, a row at a time. */
+  static void tileRows(int from, int to, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+    for (int r = from; r < to; r++) {
+      FloatVector c0 = FloatVector.zero(SPECIES);
+      FloatVector c1 = c0;
+      for (int p = 0; p < k; p++) {
+        int bp = panelBase + p * NR;
+        FloatVector ar = FloatVector.broadcast(SPECIES, a[p * MR + r]);
+        c0 = FloatVector.fromArray(SPECIES, packed, bp).fma(ar, c0);
+        c1 = FloatVector.fromArray(SPECIES, packed, bp + LANES).fma(ar, c1);
+      }
+      c0.intoArray(c, cOffset + r * ldc);
+      c1.intoArray(c, cOffset + r * ldc + LANES);
+    }
+  }
+
+  /** Rows {@code 0..rows-1} of a tile of op(A), k long, interleaved: {@code panel[p * MR + r]}. */
+  static void packA(float[] a, int aBase, int strideI, int strideP, int k, int rows, float[] panel) {
+    for (int p = 0; p < k; p++) {
+      int source = aBase + p * strideP;
+      for (int r = 0; r < rows; r++) {
+        panel[p * MR + r] = a[source + r * strideI];
+      }
+    }
+  }
+}

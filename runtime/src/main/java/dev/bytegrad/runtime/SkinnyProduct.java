@@ -1,0 +1,234 @@
+package dev.bytegrad.runtime;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A product with few columns, {@code C[m, n] = op(A)[m, k] B[k, n]} with {@code n <= }{@value #COLUMNS}
+ * and B not transposed, split by blocks of rows. B is first copied with its columns padded with zeros to a
+ * multiple of the columns a kernel computes at once.
+ * <ul>
+ *   <li>A not transposed: rows of A are contiguous along k, so each element of C is a dot product
+ *       vectorized along k (lanes summed at the end, the leftover k added in order), two rows at a time
+ *       against B transposed.
+ *   <li>A transposed: op(A)'s six rows for one k are six consecutive elements of A, so the tiled
+ *       kernel's six-by-sixteen tile runs on A where it is, without packing it; every element of C is
+ *       summed in k order, as the tiled kernel does.
+ * </ul>
+ * Each row of C is computed the same way whatever the blocks, so results do not depend on the threads.
+ */
+final class SkinnyProduct implements WorkerPool.Job {
+  /**
+   * Products with at most this many columns (a classifier's ten classes) and B not transposed take these
+   * kernels: a 16-wide panel would waste most of its lanes, and packing a tile of A for a single panel
+   * costs as much as the tile's arithmetic.
+   */
+  static final int COLUMNS = 16;
+  private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
+  private static final int LANES = VectorGemm.LANES;
+  private static final int NR = VectorGemm.NR;
+  private static final int MR = VectorGemm.MR;
+  /** Columns of C the dot-product kernel computes at once, four accumulators a row. */
+  private static final int GROUP = 4;
+  private float[] packed = new float[0];
+  private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[MR * NR]);
+  private boolean transA;
+  private int m;
+  private int n;
+  private int k;
+  private int columns;
+  private float[] a;
+  private int aOffset;
+  private int lda;
+  private float[] c;
+  private int cOffset;
+  private int ldc;
+
+  void set(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+      float[] c, int cOffset, int ldc) {
+    this.transA = transA;
+    this.m = m;
+    this.n = n;
+    this.k = k;
+    this.a = a;
+    this.aOffset = aOffset;
+    this.lda = lda;
+    this.c = c;
+    this.cOffset = cOffset;
+    this.ldc = ldc;
+    columns = transA ? NR : (n + GROUP - 1) / GROUP * GROUP;
+    if (packed.length < columns * k) {
+      packed = new float[columns * k];
+    }
+    if (transA) {
+      // B row by row, each padded to the column groups: packed[p * columns + j]
+      for (int p = 0; p < k; p++) {
+        System.arraycopy(b, bOffset + p * ldb, packed, p * columns, n);
+        java.util.Arrays.fill(packed, p * columns + n, (p + 1) * columns, 0f);
+      }
+    } else {
+      // B transposed, a row of zeros for each padding column: packed[j * k + p]
+      for (int j = 0; j < columns; j++) {
+        for (int p = 0; p < k; p++) {
+          packed[j * k + p] = j < n ? b[bOffset + p * ldb + j] : 0f;
+        }
+      }
+    }
+  }
+
+  /** Blocks of rows the product can be split into. */
+  int blocks() {
+    return transA ? (m + MR - 1) / MR : (m + 1) / 2;
+  }
+
+  @Override
+  public void run(int part, int parts) {
+    int blocks = blocks();
+    int size = transA ? MR : 2;
+    int first = (int) ((long) blocks * part / parts) * size;
+    int last = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * size);
+    if (transA) {
+      runTransposed(first, last);
+    } else {
+      runRows(first, last);
+    }
+  }
+
+  private void runRows(int first, int last) {
+    int bound = SPECIES.loopBound(k);
+    for (int i = first; i < last; i += 2) {
+      boolean pair = i + 1 < last;
+      int row0 = aOffset + i * lda;
+      int row1 = pair ? row0 + lda : row0;
+      for (int j = 0; j < columns; j += GROUP) {
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        int w0 = j * k;
+        int w1 = w0 + k;
+        int w2 = w1 + k;
+        int w3 = w2 + k;
+        for (int p = 0; p < bound; p += LANES) {
+          FloatVector x0 = FloatVector.fromArray(SPECIES, a, row0 + p);
+          FloatVector x1 = FloatVector.fromArray(SPECIES, a, row1 + p);
+          FloatVector b0 = FloatVector.fromArray(SPECIES, packed, w0 + p);
+          s00 = x0.fma(b0, s00);
+          s10 = x1.fma(b0, s10);
+          FloatVector b1 = FloatVector.fromArray(SPECIES, packed, w1 + p);
+          s01 = x0.fma(b1, s01);
+          s11 = x1.fma(b1, s11);
+          FloatVector b2 = FloatVector.fromArray(SPECIES, packed, w2 + p);
+          s02 = x0.fma(b2, s02);
+          s12 = x1.fma(b2, s12);
+          FloatVector b3 = FloatVector.fromArray(SPECIES, packed, w3 + p);
+          s03 = x0.fma(b3, s03);
+          s13 = x1.fma(b3, s13);
+        }
+        store(i, j, row0, bound, s00, s01, s02, s03);
+        if (pair) {
+          store(i + 1, j, row1, bound, s10, s11, s12, s13);
+        }
+      }
+    }
+  }
+
+  /** Row {@code i}'s columns {@code j..j+3} (those below n). */
+  private void store(int i, int j, int row, int bound, FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3) {
+    store(i, j, row, bound, s0);
+    if (j + 1 < n) {
+      store(i, j + 1, row, bound, s1);
+    }
+    if (j + 2 < n) {
+      store(i, j + 2, row, bound, s2);
+    }
+    if (j + 3 < n) {
+      store(i, j + 3, row, bound, s3);
+    }
+  }
+
+  /** {@code C[i][j]}: the lanes' sum, then the leftover k in order. */
+  private void store(int i, int j, int row, int bound, FloatVector lanes) {
+    float sum = lanes.reduceLanes(VectorOperators.ADD);
+    int w = j * k;
+    for (int p = bound; p < k; p++) {
+      sum = Math.fma(a[row + p], packed[w + p], sum);
+    }
+    c[cOffset + i * ldc + j] = sum;
+  }
+
+  private void runTransposed(int first, int last) {
+    float[] tile = scratch.get();
+    int i = first;
+    for (; i + MR <= last; i += MR) {
+      // six rows by sixteen columns, as the tiled kernel's tile, with A read where it is: for one k,
+      // op(A)'s six rows are six consecutive elements of A's row k
+      FloatVector c00 = FloatVector.zero(SPECIES);
+      FloatVector c01 = c00;
+      FloatVector c10 = c00;
+      FloatVector c11 = c00;
+      FloatVector c20 = c00;
+      FloatVector c21 = c00;
+      FloatVector c30 = c00;
+      FloatVector c31 = c00;
+      FloatVector c40 = c00;
+      FloatVector c41 = c00;
+      FloatVector c50 = c00;
+      FloatVector c51 = c00;
+      for (int p = 0; p < k; p++) {
+        int bp = p * NR;
+        FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
+        FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
+        int ap = aOffset + p * lda + i;
+        FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
+        c00 = b0.fma(a0, c00);
+        c01 = b1.fma(a0, c01);
+        FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
+        c10 = b0.fma(a1, c10);
+        c11 = b1.fma(a1, c11);
+        FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
+        c20 = b0.fma(a2, c20);
+        c21 = b1.fma(a2, c21);
+        FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
+        c30 = b0.fma(a3, c30);
+        c31 = b1.fma(a3, c31);
+        FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4]);
+        c40 = b0.fma(a4, c40);
+        c41 = b1.fma(a4, c41);
+        FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5]);
+        c50 = b0.fma(a5, c50);
+        c51 = b1.fma(a5, c51);
+      }
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, LANES);
+      c10.intoArray(tile, NR);
+      c11.intoArray(tile, NR + LANES);
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + LANES);
+      c30.intoArray(tile, 3 * NR);
+      c31.intoArray(tile, 3 * NR + LANES);
+      c40.intoArray(tile, 4 * NR);
+      c41.intoArray(tile, 4 * NR + LANES);
+      c50.intoArray(tile, 5 * NR);
+      c51.intoArray(tile, 5 * NR + LANES);
+      for (int r = 0; r < MR; r++) {
+        System.arraycopy(tile, r * NR, c, cOffset + (i + r) * ldc, n);
+      }
+    }
+    // the last rows of the product, one at a time, in the same order (fused multiply-adds along k)
+    for (; i < last; i++) {
+      for (int j = 0; j < n; j++) {
+        float sum = 0f;
+        for (int p = 0; p < k; p++) {
+          sum = Math.fma(a[aOffset + p * lda + i], packed[p * columns + j], sum);
+        }
+        c[cOffset + i * ldc + j] = sum;
+      }
+    }
+  }
+}
