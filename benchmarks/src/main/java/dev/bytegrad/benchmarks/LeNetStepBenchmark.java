@@ -11,9 +11,7 @@ import dev.bytegrad.graph.train.Regularization;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Gemm;
-import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,16 +63,8 @@ public class LeNetStepBenchmark {
     step = implementation.equals("handwritten")
         ? new HandWrittenLeNetStep(64, functions.bind(values))
         : GraphCompiler.compile("lenet_step", functions.step(), Backend.parse(implementation)).instantiate(functions.bind(values));
-    SplittableRandom random = new SplittableRandom(2);
-    Tensor x = Tensor.zeros(DType.F32, Shape.of(64, 784));
-    Tensor y = Tensor.zeros(DType.I32, Shape.of(64));
-    for (int i = 0; i < x.size(); i++) {
-      x.floats()[i] = (float) random.nextDouble();
-    }
-    for (int i = 0; i < 64; i++) {
-      y.ints()[i] = random.nextInt(10);
-    }
-    inputs = new Tensor[] {x, y, Tensor.scalar(DType.F32, 0.01)};
+    Tensor[] batch = PeerWorkload.LENET.data();
+    inputs = new Tensor[] {batch[0], batch[1], Tensor.scalar(DType.F32, PeerWorkload.LEARNING_RATE)};
     outputs = functions.newOutputs();
   }
 

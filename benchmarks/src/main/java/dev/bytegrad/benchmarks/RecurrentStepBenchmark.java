@@ -11,7 +11,6 @@ import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Gemm;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,24 +65,19 @@ public class RecurrentStepBenchmark {
     Parameters values = Parameters.initialize(function.network().graph(), 1);
     step = function.compiled().instantiate(function.parameters().stream()
         .map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new));
-    SplittableRandom random = new SplittableRandom(2);
-    Tensor tokens = Tensor.zeros(DType.I32, Shape.of(LENGTH, BATCH));
-    Tensor targets = Tensor.zeros(DType.I32, Shape.of(LENGTH, BATCH));
-    for (int i = 0; i < tokens.size(); i++) {
-      tokens.ints()[i] = random.nextInt(VOCABULARY);
-      targets.ints()[i] = random.nextInt(VOCABULARY);
-    }
+    // the same characters for both models: the char-LSTM peer workload's
+    Tensor[] batch = PeerWorkload.CHAR_LSTM.data();
     int states = charModel.stateTensors();
     inputs = new Tensor[3 + states];
     outputs = new Tensor[1 + states];
-    inputs[0] = tokens;
-    inputs[1] = targets;
+    inputs[0] = batch[0];
+    inputs[1] = batch[1];
     outputs[0] = Tensor.scalar(DType.F32, 0);
     for (int s = 0; s < states; s++) {
       inputs[2 + s] = Tensor.zeros(DType.F32, Shape.of(BATCH, HIDDEN));
       outputs[1 + s] = Tensor.zeros(DType.F32, Shape.of(BATCH, HIDDEN));
     }
-    inputs[2 + states] = Tensor.scalar(DType.F32, 0.01);
+    inputs[2 + states] = Tensor.scalar(DType.F32, PeerWorkload.LEARNING_RATE);
   }
 
   @Benchmark
