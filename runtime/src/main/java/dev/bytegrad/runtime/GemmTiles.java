@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The pieces {@link VectorGemm} is built from: packing B into panels and a tile of op(A) into an
- * interleaved panel, and the register-tiled micro-kernels that multiply them. Each kernel writes its tile of
- * C (it does not accumulate) and sums every element in k order with fused multiply-adds, so the tile shape
- * chosen for a row does not change its bits.
+ * interleaved panel, and the register-tiled micro-kernels that multiply them. Each kernel sums every element
+ * in k order with fused multiply-adds, starting from zero or, to continue a sum over an earlier block of k,
+ * from the tile of C ({@code accumulate}); so neither the tile shape chosen for a row nor the blocking of k
+ * changes its bits.
  */
 final class GemmTiles {
   private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
@@ -63,20 +64,20 @@ final class GemmTiles {
     }
   }
 
-  /** Six rows of C times one panel, written (not accumulated) at {@code c[cOffset + r*ldc + jj]}. */
-  static void tile6(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
-    FloatVector c00 = FloatVector.zero(SPECIES);
-    FloatVector c01 = c00;
-    FloatVector c10 = c00;
-    FloatVector c11 = c00;
-    FloatVector c20 = c00;
-    FloatVector c21 = c00;
-    FloatVector c30 = c00;
-    FloatVector c31 = c00;
-    FloatVector c40 = c00;
-    FloatVector c41 = c00;
-    FloatVector c50 = c00;
-    FloatVector c51 = c00;
+  /** Six rows of C times one panel, at {@code c[cOffset + r*ldc + jj]}: written, or added to when {@code accumulate}. */
+  static void tile6(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc, boolean accumulate) {
+    FloatVector c00 = start(c, cOffset, accumulate);
+    FloatVector c01 = start(c, cOffset + LANES, accumulate);
+    FloatVector c10 = start(c, cOffset + ldc, accumulate);
+    FloatVector c11 = start(c, cOffset + ldc + LANES, accumulate);
+    FloatVector c20 = start(c, cOffset + 2 * ldc, accumulate);
+    FloatVector c21 = start(c, cOffset + 2 * ldc + LANES, accumulate);
+    FloatVector c30 = start(c, cOffset + 3 * ldc, accumulate);
+    FloatVector c31 = start(c, cOffset + 3 * ldc + LANES, accumulate);
+    FloatVector c40 = start(c, cOffset + 4 * ldc, accumulate);
+    FloatVector c41 = start(c, cOffset + 4 * ldc + LANES, accumulate);
+    FloatVector c50 = start(c, cOffset + 5 * ldc, accumulate);
+    FloatVector c51 = start(c, cOffset + 5 * ldc + LANES, accumulate);
     for (int p = 0; p < k; p++) {
       int bp = panelBase + p * NR;
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
@@ -116,15 +117,15 @@ final class GemmTiles {
   }
 
   /** Four rows of C times one panel: the remainder of a row count such as 64 = 10 * 6 + 4, at near full speed. */
-  static void tile4(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
-    FloatVector c00 = FloatVector.zero(SPECIES);
-    FloatVector c01 = c00;
-    FloatVector c10 = c00;
-    FloatVector c11 = c00;
-    FloatVector c20 = c00;
-    FloatVector c21 = c00;
-    FloatVector c30 = c00;
-    FloatVector c31 = c00;
+  static void tile4(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc, boolean accumulate) {
+    FloatVector c00 = start(c, cOffset, accumulate);
+    FloatVector c01 = start(c, cOffset + LANES, accumulate);
+    FloatVector c10 = start(c, cOffset + ldc, accumulate);
+    FloatVector c11 = start(c, cOffset + ldc + LANES, accumulate);
+    FloatVector c20 = start(c, cOffset + 2 * ldc, accumulate);
+    FloatVector c21 = start(c, cOffset + 2 * ldc + LANES, accumulate);
+    FloatVector c30 = start(c, cOffset + 3 * ldc, accumulate);
+    FloatVector c31 = start(c, cOffset + 3 * ldc + LANES, accumulate);
     for (int p = 0; p < k; p++) {
       int bp = panelBase + p * NR;
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
@@ -154,10 +155,11 @@ final class GemmTiles {
   }
 
   /** Rows {@code from} to {@code to - 1} of a tile (fewer than six in all) times one panel, a row at a time. */
-  static void tileRows(int from, int to, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc) {
+  static void tileRows(int from, int to, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc,
+      boolean accumulate) {
     for (int r = from; r < to; r++) {
-      FloatVector c0 = FloatVector.zero(SPECIES);
-      FloatVector c1 = c0;
+      FloatVector c0 = start(c, cOffset + r * ldc, accumulate);
+      FloatVector c1 = start(c, cOffset + r * ldc + LANES, accumulate);
       for (int p = 0; p < k; p++) {
         int bp = panelBase + p * NR;
         FloatVector ar = FloatVector.broadcast(SPECIES, a[p * MR + r]);
@@ -167,6 +169,11 @@ final class GemmTiles {
       c0.intoArray(c, cOffset + r * ldc);
       c1.intoArray(c, cOffset + r * ldc + LANES);
     }
+  }
+
+  /** An accumulator's first value: the partial sum at {@code c[offset]}, or zero. */
+  private static FloatVector start(float[] c, int offset, boolean accumulate) {
+    return accumulate ? FloatVector.fromArray(SPECIES, c, offset) : FloatVector.zero(SPECIES);
   }
 
   /** Rows {@code 0..rows-1} of a tile of op(A), k long, interleaved: {@code panel[p * MR + r]}. */

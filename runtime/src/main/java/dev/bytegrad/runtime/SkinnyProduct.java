@@ -5,16 +5,19 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A product with few columns, {@code C[m, n] = op(A)[m, k] B[k, n]} with {@code n <= }{@value #COLUMNS}
- * and B not transposed, split by blocks of rows. B is first copied with its columns padded with zeros to a
- * multiple of the columns a kernel computes at once.
+ * A product with few columns, {@code C[m, n] = op(A)[m, k] op(B)[k, n]}, split by blocks of rows: either
+ * {@code n <= }{@value #COLUMNS} with B not transposed, or a small C ({@link #isDotProduct}) over a long k
+ * with A not transposed and B transposed (a convolution's kernel gradient: 20 by 25 outputs, each a sum
+ * over 36,864 positions).
  * <ul>
  *   <li>A not transposed: rows of A are contiguous along k, so each element of C is a dot product
  *       vectorized along k (lanes summed at the end, the leftover k added in order), two rows at a time
- *       against B transposed.
+ *       against four rows of B transposed — B's own rows when it is stored transposed, else a transposed
+ *       copy of it.
  *   <li>A transposed: op(A)'s six rows for one k are six consecutive elements of A, so the tiled
- *       kernel's six-by-sixteen tile runs on A where it is, without packing it; every element of C is
- *       summed in k order, as the tiled kernel does.
+ *       kernel's six-by-sixteen tile runs on A where it is, without packing it, against B copied with its
+ *       columns padded with zeros to the tile's sixteen; every element of C is summed in k order, as the
+ *       tiled kernel does.
  * </ul>
  * Each row of C is computed the same way whatever the blocks, so results do not depend on the threads.
  */
@@ -29,9 +32,17 @@ final class SkinnyProduct implements WorkerPool.Job {
   private static final int LANES = VectorGemm.LANES;
   private static final int NR = VectorGemm.NR;
   private static final int MR = VectorGemm.MR;
+  /** The most elements of C a product of A by B transposed computes as dot products (see {@link #isDotProduct}). */
+  static final int DOT_ELEMENTS = 1024;
+  /** The fewest products each of those dot products sums. */
+  static final int DOT_LENGTH = 1024;
   /** Columns of C the dot-product kernel computes at once, four accumulators a row. */
   private static final int GROUP = 4;
   private float[] packed = new float[0];
+  /** op(B)'s columns as rows, contiguous along k: B itself when transposed, else {@link #packed}. */
+  private float[] bRows;
+  private int bRowsOffset;
+  private int bRowStride;
   private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[MR * NR]);
   private boolean transA;
   private int m;
@@ -45,7 +56,17 @@ final class SkinnyProduct implements WorkerPool.Job {
   private int cOffset;
   private int ldc;
 
-  void set(boolean transA, int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+  /**
+   * Whether a product with A not transposed and B transposed is small enough in C, and long enough in k,
+   * for dot products: at most {@value #DOT_ELEMENTS} elements of C, each over at least
+   * {@value #DOT_LENGTH} products. The tiled kernel would pack all of B for a panel or two, and a tile of
+   * A for a single panel.
+   */
+  static boolean isDotProduct(boolean transA, boolean transB, int m, int n, int k) {
+    return !transA && transB && (long) m * n <= DOT_ELEMENTS && k >= DOT_LENGTH;
+  }
+
+  void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
       float[] c, int cOffset, int ldc) {
     this.transA = transA;
     this.m = m;
@@ -58,9 +79,18 @@ final class SkinnyProduct implements WorkerPool.Job {
     this.cOffset = cOffset;
     this.ldc = ldc;
     columns = transA ? NR : (n + GROUP - 1) / GROUP * GROUP;
+    if (transB) {
+      bRows = b;
+      bRowsOffset = bOffset;
+      bRowStride = ldb;
+      return;
+    }
     if (packed.length < columns * k) {
       packed = new float[columns * k];
     }
+    bRows = packed;
+    bRowsOffset = 0;
+    bRowStride = k;
     if (transA) {
       // B row by row, each padded to the column groups: packed[p * columns + j]
       for (int p = 0; p < k; p++) {
@@ -68,10 +98,10 @@ final class SkinnyProduct implements WorkerPool.Job {
         java.util.Arrays.fill(packed, p * columns + n, (p + 1) * columns, 0f);
       }
     } else {
-      // B transposed, a row of zeros for each padding column: packed[j * k + p]
-      for (int j = 0; j < columns; j++) {
+      // B transposed: packed[j * k + p]
+      for (int j = 0; j < n; j++) {
         for (int p = 0; p < k; p++) {
-          packed[j * k + p] = j < n ? b[bOffset + p * ldb + j] : 0f;
+          packed[j * k + p] = b[bOffset + p * ldb + j];
         }
       }
     }
@@ -110,23 +140,24 @@ final class SkinnyProduct implements WorkerPool.Job {
         FloatVector s11 = s00;
         FloatVector s12 = s00;
         FloatVector s13 = s00;
-        int w0 = j * k;
-        int w1 = w0 + k;
-        int w2 = w1 + k;
-        int w3 = w2 + k;
+        // the last group's columns past n repeat column n - 1, and are not stored
+        int w0 = bRow(j);
+        int w1 = bRow(j + 1);
+        int w2 = bRow(j + 2);
+        int w3 = bRow(j + 3);
         for (int p = 0; p < bound; p += LANES) {
           FloatVector x0 = FloatVector.fromArray(SPECIES, a, row0 + p);
           FloatVector x1 = FloatVector.fromArray(SPECIES, a, row1 + p);
-          FloatVector b0 = FloatVector.fromArray(SPECIES, packed, w0 + p);
+          FloatVector b0 = FloatVector.fromArray(SPECIES, bRows, w0 + p);
           s00 = x0.fma(b0, s00);
           s10 = x1.fma(b0, s10);
-          FloatVector b1 = FloatVector.fromArray(SPECIES, packed, w1 + p);
+          FloatVector b1 = FloatVector.fromArray(SPECIES, bRows, w1 + p);
           s01 = x0.fma(b1, s01);
           s11 = x1.fma(b1, s11);
-          FloatVector b2 = FloatVector.fromArray(SPECIES, packed, w2 + p);
+          FloatVector b2 = FloatVector.fromArray(SPECIES, bRows, w2 + p);
           s02 = x0.fma(b2, s02);
           s12 = x1.fma(b2, s12);
-          FloatVector b3 = FloatVector.fromArray(SPECIES, packed, w3 + p);
+          FloatVector b3 = FloatVector.fromArray(SPECIES, bRows, w3 + p);
           s03 = x0.fma(b3, s03);
           s13 = x1.fma(b3, s13);
         }
@@ -136,6 +167,11 @@ final class SkinnyProduct implements WorkerPool.Job {
         }
       }
     }
+  }
+
+  /** Where column {@code j} of op(B) starts in {@link #bRows}: row {@code j} of B transposed, the last one past n. */
+  private int bRow(int j) {
+    return bRowsOffset + Math.min(j, n - 1) * bRowStride;
   }
 
   /** Row {@code i}'s columns {@code j..j+3} (those below n). */
@@ -155,9 +191,9 @@ final class SkinnyProduct implements WorkerPool.Job {
   /** {@code C[i][j]}: the lanes' sum, then the leftover k in order. */
   private void store(int i, int j, int row, int bound, FloatVector lanes) {
     float sum = lanes.reduceLanes(VectorOperators.ADD);
-    int w = j * k;
+    int w = bRow(j);
     for (int p = bound; p < k; p++) {
-      sum = Math.fma(a[row + p], packed[w + p], sum);
+      sum = Math.fma(a[row + p], bRows[w + p], sum);
     }
     c[cOffset + i * ldc + j] = sum;
   }

@@ -27,6 +27,13 @@ final class VectorGemm implements GemmKernel {
   static final int NR = 2 * LANES;
   /** Rows of a register tile. */
   static final int MR = 6;
+  /**
+   * The longest block of k a tile multiplies at once: a tile of A (6 x 256 floats, 6 KiB) and a panel's
+   * block (256 x 16 floats, 16 KiB) fit in L1 together. Longer products are split into equal blocks.
+   */
+  static final int KC = 256;
+  /** Panels multiplied per block of k: 32 panels' blocks (512 KiB) stay in L2 across all row tiles. */
+  static final int PANEL_GROUP = 32;
   /** Below this many flops a product runs on the calling thread alone: waking workers costs more. */
   private static final long PARALLEL_FLOPS = 2_000_000;
   private final long parallelFlops;
@@ -87,9 +94,9 @@ final class VectorGemm implements GemmKernel {
     if (m == 0 || n == 0) {
       return;
     }
-    if (!transB && n <= SkinnyProduct.COLUMNS && k >= LANES) {
+    if (!transB && n <= SkinnyProduct.COLUMNS && k >= LANES || SkinnyProduct.isDotProduct(transA, transB, m, n, k)) {
       SkinnyProduct skinny = skinnies.get();
-      skinny.set(transA, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+      skinny.set(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
       pool.run(skinny, 2L * m * n * k < parallelFlops ? 1 : skinny.blocks());
       return;
     }
@@ -247,19 +254,38 @@ final class VectorGemm implements GemmKernel {
           GemmTiles.pack(transB, n, k, b, bOffset, ldb, this.panels, first, last);
         }
       }
+      // Blocks of panels, then blocks of k, outside; row tiles, then panels, inside: a tile of A (MR x KC)
+      // stays in L1 while the panels' block (KC x NR each) streams from L2, where the whole block of
+      // panels stays for every row tile. Each block of k continues the sums of the one before.
+      int blocks = Math.max(1, (k + KC - 1) / KC);
+      int blockLength = Math.max(1, (k + blocks - 1) / blocks);
+      for (int group = first; group < last; group += PANEL_GROUP) {
+        int groupEnd = Math.min(last, group + PANEL_GROUP);
+        int kc;
+        for (int p0 = 0; ; p0 += kc) {
+          kc = Math.min(blockLength, k - p0);
+          rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part);
+          if (p0 + kc >= k) {
+            break;
+          }
+        }
+      }
+    }
+
+    /** Rows {@code firstRow..lastRow-1} of C times panels {@code first..last-1}, over k from {@code p0}, {@code kc} long. */
+    private void rowTiles(int firstRow, int lastRow, int first, int last, int p0, int kc, boolean accumulate, int part) {
       int strideI = transA ? 1 : lda;
       int strideP = transA ? lda : 1;
       float[] edge = edges[part];
-      if (aPanels[part].length < MR * k) {
-        aPanels[part] = new float[MR * k];
+      if (aPanels[part].length < MR * kc) {
+        aPanels[part] = new float[MR * kc];
       }
       float[] aPanel = aPanels[part];
-      // row tiles outside, panels inside: a tile of A stays in L1 while the packed panels stream from L2
       int rows;
       for (int i = firstRow; i < lastRow; i += rows) {
         // the last eight rows as two tiles of four (a batch of 32 = 4 x 6 + 2 x 4), not six and two a row at a time
         rows = lastRow - i == 8 ? 4 : Math.min(MR, lastRow - i);
-        GemmTiles.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, aPanel);
+        GemmTiles.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel);
         for (int panel = first; panel < last; panel++) {
           int j = panel * NR;
           int columns = Math.min(NR, n - j);
@@ -267,13 +293,19 @@ final class VectorGemm implements GemmKernel {
           float[] target = full ? c : edge;
           int targetOffset = full ? cOffset + i * ldc + j : 0;
           int targetStride = full ? ldc : NR;
+          if (!full && accumulate) {
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(c, cOffset + (i + r) * ldc + j, edge, r * NR, columns);
+            }
+          }
+          int panelBase = panel * NR * k + p0 * NR;
           if (rows == MR) {
-            GemmTiles.tile6(aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
+            GemmTiles.tile6(aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
           } else if (rows >= 4) {
-            GemmTiles.tile4(aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
-            GemmTiles.tileRows(4, rows, aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
+            GemmTiles.tile4(aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tileRows(4, rows, aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
           } else {
-            GemmTiles.tileRows(0, rows, aPanel, k, this.panels, panel * NR * k, target, targetOffset, targetStride);
+            GemmTiles.tileRows(0, rows, aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
           }
           if (!full) {
             for (int r = 0; r < rows; r++) {

@@ -11,13 +11,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Both GEMM kernels against a naive reference, on odd shapes (1, 7, 63, 65, 257, the models' 10 and
- * 784), both transposes, offsets and padded leading dimensions.
+ * 784, a convolution kernel gradient's small C over a long k), both transposes, offsets and padded
+ * leading dimensions.
  */
 class GemmTest {
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
-        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}};
+        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}};
     return Stream.of(new ScalarGemm(), new VectorGemm(1), new VectorGemm(3, 0)).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName() + " on " + kernel.threads() + " threads",
             kernel, s[0], s[1], s[2])));
@@ -102,6 +103,51 @@ class GemmTest {
         new VectorGemm(threads).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, split, 0, n);
         assertThat(split).as("%d threads, A transposed: %b", threads, transA).isEqualTo(alone);
       }
+    }
+  }
+
+  @Test
+  void tiledProducts_sumEachElementInKOrder_acrossBlocksOfK() {
+    // k = 700 runs as blocks of k (VectorGemm.KC), each continuing the sums of the one before: every
+    // element is the same chain of fused multiply-adds as one pass over k
+    SplittableRandom random = new SplittableRandom(8);
+    int m = 13;
+    int n = 37;
+    int k = 700;
+    float[] a = floats(random(random, m * k));
+    float[] b = floats(random(random, k * n));
+    for (boolean transA : new boolean[] {false, true}) {
+      for (boolean transB : new boolean[] {false, true}) {
+        float[] c = new float[m * n];
+        new VectorGemm(2, 0).sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            float sum = 0f;
+            for (int p = 0; p < k; p++) {
+              sum = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], sum);
+            }
+            assertThat(c[i * n + j]).as("A transposed %b, B transposed %b, element %d,%d", transA, transB, i, j).isEqualTo(sum);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void threads_splitDotProducts_withBitwiseIdenticalResults() {
+    // a small C over a long k, B transposed: dot products (SkinnyProduct.isDotProduct)
+    SplittableRandom random = new SplittableRandom(7);
+    int m = 21;
+    int n = 25;
+    int k = 3001;
+    float[] a = floats(random(random, m * k));
+    float[] b = floats(random(random, n * k));
+    float[] alone = new float[m * n];
+    new VectorGemm(1, 0).sgemm(false, true, m, n, k, a, 0, k, b, 0, k, alone, 0, n);
+    for (int threads : new int[] {2, 4}) {
+      float[] split = new float[m * n];
+      new VectorGemm(threads, 0).sgemm(false, true, m, n, k, a, 0, k, b, 0, k, split, 0, n);
+      assertThat(split).as("%d threads", threads).isEqualTo(alone);
     }
   }
 
