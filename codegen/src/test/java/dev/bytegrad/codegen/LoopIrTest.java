@@ -45,14 +45,15 @@ class LoopIrTest {
   }
 
   @Test
-  void reshapeAfterTranspose_indexArithmeticCancelsWithTheLoopRanges() {
+  void reshapeAfterTranspose_indexArithmeticCancelsWithTheLoopRanges_andTheLoopSplits() {
     Graph g = new Graph();
     Node x = g.input("x", 4, 6, 5);
     Node out = x.transpose(1, 0, 2).reshape(6, 20).exp();
     String text = LoopPrinter.print(Lowering.lower("f", new Signature(List.of(x), List.of(), List.of(out), Map.of())));
-    // without the ranges: x[(i0 * 20 + i1) / 100 * 30 + ...]; (i0 * 20 + i1) / 20 => i0 since i1 < 20
-    assertThat(text).contains("output0[i0 * 20 + i1] = exp(x[i1 / 5 * 30 + i0 * 5 + i1 % 5])")
-        .doesNotContain("i0 * 20 + i1) /");
+    // without the ranges: x[(i0 * 20 + i1) / 100 * 30 + ...]; (i0 * 20 + i1) / 20 => i0 since i1 < 20; then
+    // i1 / 5 and i1 % 5 become the indices of two loops (LoopSplitting)
+    assertThat(text).contains("for i2 < 4:", "for i3 < 5:", "output0[i0 * 20 + (i2 * 5 + i3)] = exp(x[i2 * 30 + i0 * 5 + i3])")
+        .doesNotContain(" / ", " % ");
   }
 
   @Test

@@ -52,7 +52,7 @@ final class IndexSimplifier {
       ranges.remove(loop.index());
       return result;
     } else if (stmt instanceof Stmt.Store store) {
-      return new Stmt.Store(store.buffer(), expr(store.index()), expr(store.value()));
+      return new Stmt.Store(store.buffer(), index(expr(store.index())), expr(store.value()));
     } else if (stmt instanceof Stmt.Declare declare) {
       return new Stmt.Declare(declare.local(), expr(declare.init()));
     } else if (stmt instanceof Stmt.Assign assign) {
@@ -74,7 +74,7 @@ final class IndexSimplifier {
 
   private Expr expr(Expr e) {
     if (e instanceof Expr.Load load) {
-      return new Expr.Load(load.buffer(), expr(load.index()));
+      return new Expr.Load(load.buffer(), index(expr(load.index())));
     } else if (e instanceof Expr.Unary unary) {
       return new Expr.Unary(unary.op(), expr(unary.operand()));
     } else if (e instanceof Expr.Select select) {
@@ -91,6 +91,22 @@ final class IndexSimplifier {
       return new Expr.Binary(binary.op(), left, right);
     }
     return e;
+  }
+
+  /**
+   * An element's index with the quotient and remainder pairs that unravelling then ravelling leaves in it
+   * recombined ({@code (a * 576 + i / 64) * 64 + i % 64 => a * 36864 + i}); an index without them as it is.
+   */
+  private static Expr index(Expr e) {
+    Map<Expr, Long> terms = new LinkedHashMap<>();
+    long constant = collect(e, 1, terms);
+    Map<Expr, Long> before = new LinkedHashMap<>(terms);
+    constant += recombine(terms);
+    if (terms.equals(before)) {
+      return e;
+    }
+    terms.values().removeIf(coefficient -> coefficient == 0);
+    return build(new Linear(terms, constant));
   }
 
   /** {@code e / c} or {@code e % c}, simplified when the ranges allow. */

@@ -176,9 +176,6 @@ final class KernelBuilder {
     Node x = node.input(0);
     Shape shape = x.shape();
     Buffer out = buffers.get(node);
-    if (shape.rank() > 1 && !axes.contains(shape.rank() - 1) && shape.size() > 0) {
-      return rowReduction(node, x, axes, fold, initial, out);
-    }
     Expr[] index = new Expr[shape.rank()];
     List<Integer> kept = java.util.stream.IntStream.range(0, shape.rank()).filter(a -> !axes.contains(a)).boxed().toList();
     Expr.Var accumulator = new Expr.Var("acc", node.dtype());
@@ -195,28 +192,6 @@ final class KernelBuilder {
       statements.add(new Stmt.Store(out, Exprs.ravel(outIndex, keptShape), accumulator));
       return statements;
     });
-  }
-
-  /**
-   * A reduction that keeps the last axis (a bias gradient: the sum over the batch) reads its operand in
-   * memory order, folding each element into its output, rather than walking down a column per output.
-   * Each output still sums its elements in the same order, so the result is the same to the bit.
-   */
-  private List<Stmt> rowReduction(Node node, Node x, List<Integer> axes, ScalarOp fold, double initial, Buffer out) {
-    Shape shape = x.shape();
-    Shape keptShape = keptShape(shape, axes);
-    reads.add(out);
-    List<Stmt> statements = new ArrayList<>(nest(keptShape, index -> List.of(
-        new Stmt.Store(out, Exprs.ravel(index, keptShape), new Expr.Const(node.dtype(), initial)))));
-    statements.addAll(nest(shape, index -> {
-      List<Expr> outIndex = new ArrayList<>();
-      for (int axis = 0; axis < shape.rank(); axis++) {
-        outIndex.add(axes.contains(axis) ? Exprs.index(0) : index.get(axis));
-      }
-      Expr at = Exprs.ravel(outIndex, keptShape);
-      return List.of(new Stmt.Store(out, at, new Expr.Binary(fold, new Expr.Load(out, at), valueAt(x, index))));
-    }));
-    return statements;
   }
 
   private static Shape keptShape(Shape shape, List<Integer> axes) {

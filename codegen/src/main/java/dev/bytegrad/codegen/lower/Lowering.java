@@ -76,7 +76,7 @@ public final class Lowering {
       });
     }
     return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries,
-        KernelMerging.merge(kernels).stream().map(Parallelism::split).toList(), Map.of(), Map.of());
+        KernelMerging.merge(kernels).stream().map(LoopSplitting::split).map(ReductionOrder::apply).map(Parallelism::split).toList(), Map.of(), Map.of());
   }
 
   /** A temporary buffer for {@code node}, to be placed by the memory plan. */

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A matmul operand seen through the views that GEMM can absorb: a transpose of the last two axes
  * becomes a flag, a broadcast over batch axes a batch stride of 0, and a reshape nothing at all
- * (row-major layout is unchanged). {@code stored} is the node whose buffer GEMM reads.
+ * (row-major layout is unchanged), though below a reshape of the last two axes no other view is. {@code stored} is the node whose buffer GEMM reads.
  */
 record MatrixOperand(Node stored, boolean transposed, boolean batchBroadcast) {
 
@@ -24,12 +24,23 @@ record MatrixOperand(Node stored, boolean transposed, boolean batchBroadcast) {
       } else if (node.op() instanceof Broadcast && expandsOnlyBatch(node)) {
         broadcast = true;
         node = node.input(0);
-      } else if (node.op() instanceof Reshape && !transposed && !broadcast) {
+      } else if (node.op() instanceof Reshape) {
+        // A reshape moves no element: the matrix is its input's buffer read in the reshape's shape. Views
+        // below it are absorbed only while the last two axes stay those of the matrix.
+        if (transposed || broadcast || !keepsLastTwo(node)) {
+          return new MatrixOperand(node.input(0), transposed, broadcast);
+        }
         node = node.input(0);
       } else {
         return new MatrixOperand(node, transposed, broadcast);
       }
     }
+  }
+
+  private static boolean keepsLastTwo(Node reshape) {
+    Node input = reshape.input(0);
+    return input.shape().rank() >= 2 && input.shape().dim(-1) == reshape.shape().dim(-1)
+        && input.shape().dim(-2) == reshape.shape().dim(-2);
   }
 
   private static boolean swapsLastTwo(List<Integer> permutation) {

@@ -1,0 +1,50 @@
+package dev.bytegrad.codegen.lower;
+
+import dev.bytegrad.codegen.loop.Expr;
+import dev.bytegrad.codegen.loop.Stmt;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/** Walks and rewrites statements of the loop IR: the expressions each holds, and the statements of its loops. */
+final class Statements {
+  private Statements() {}
+
+  /** {@code stmt} with {@code f} applied to each of its expressions, in its loops too; a called kernel is left as it is. */
+  static Stmt map(Stmt stmt, UnaryOperator<Expr> f) {
+    if (stmt instanceof Stmt.Loop loop) {
+      return new Stmt.Loop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList());
+    } else if (stmt instanceof Stmt.PartLoop loop) {
+      return new Stmt.PartLoop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList());
+    } else if (stmt instanceof Stmt.Store store) {
+      return new Stmt.Store(store.buffer(), f.apply(store.index()), f.apply(store.value()));
+    } else if (stmt instanceof Stmt.Declare declare) {
+      return new Stmt.Declare(declare.local(), f.apply(declare.init()));
+    } else if (stmt instanceof Stmt.Assign assign) {
+      return new Stmt.Assign(assign.local(), f.apply(assign.value()));
+    } else if (stmt instanceof Stmt.Apply apply) {
+      return new Stmt.Apply(apply.function(), apply.src(), f.apply(apply.srcOffset()), apply.dst(), f.apply(apply.dstOffset()), apply.n());
+    } else if (stmt instanceof Stmt.Gemm g) {
+      return new Stmt.Gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.a(), f.apply(g.aOffset()), g.lda(), g.b(),
+          f.apply(g.bOffset()), g.ldb(), g.c(), f.apply(g.cOffset()), g.ldc(), g.constantB());
+    }
+    return stmt; // Call, GemmEpoch
+  }
+
+  /** Calls {@code action} with each expression of {@code stmt} (not their subexpressions), in its loops too. */
+  static void forEachExpr(Stmt stmt, Consumer<Expr> action) {
+    map(stmt, e -> {
+      action.accept(e);
+      return e;
+    });
+  }
+
+  /** Calls {@code action} with {@code stmt} and, inside its loops, every statement they hold. */
+  static void forEachStmt(Stmt stmt, Consumer<Stmt> action) {
+    action.accept(stmt);
+    if (stmt instanceof Stmt.Loop loop) {
+      loop.body().forEach(s -> forEachStmt(s, action));
+    } else if (stmt instanceof Stmt.PartLoop loop) {
+      loop.body().forEach(s -> forEachStmt(s, action));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.bytegrad.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bytegrad.codegen.loop.LoopPrinter;
+import dev.bytegrad.codegen.lower.Signature;
+import dev.bytegrad.graph.Graph;
+import dev.bytegrad.graph.Interpreter;
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Tensor;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * How kernels walk memory: loops split where an index is divided, operands read where they lie, reductions
+ * in memory order. Each case is checked against the interpreter on both backends, and its loops by their text.
+ */
+class LoopOrderTest {
+  @Test
+  void aFlatLoopDividedByAConstant_becomesTwoLoops_withoutDivisions() {
+    // a convolution's output moved from channel-major to channel-last, plus the bias along the channels
+    Graph g = new Graph();
+    Node x = g.input("x", 20, 36);
+    Node bias = g.input("bias", 20);
+    Node y = x.mT().reshape(720).add(bias.reshape(1, 20).broadcastTo(36, 20).reshape(720)).relu();
+    String loops = check(List.of(x, bias), List.of(y));
+    assertThat(loops).contains("for i1 < 36:", "for i2 < 20:", "output0[i1 * 20 + i2] = max(x[i2 * 36 + i1] + bias[i2], 0.0f)")
+        .doesNotContain(" / ", " % ");
+  }
+
+  @Test
+  void aSumOverRowsOfChannels_readsThemInMemoryOrder_withTheSameBits() {
+    // a convolution's bias gradient, channels last: one sum per channel over the positions
+    Graph g = new Graph();
+    Node x = g.input("x", 36, 20);
+    Node max = g.input("y", 36, 20);
+    Node sum = x.mT().sum(1);
+    Node largest = max.mT().max(1);
+    String loops = check(List.of(x, max), List.of(sum, largest));
+    assertThat(loops).contains("for i1 < 36:\n    for i0 < 20:\n      output0[i0] = output0[i0] + x[i1 * 20 + i0]")
+        .doesNotContain("acc");
+    // each channel still sums its positions in order: the same float as the obvious loop
+    Compiled compiled = GraphCompiler.compile("sums", new Signature(List.of(x, max), List.of(), List.of(sum), Map.of()), Backend.ASM);
+    Tensor xv = Tensor.zeros(DType.F32, x.shape());
+    SplittableRandom random = new SplittableRandom(4);
+    for (int e = 0; e < xv.size(); e++) {
+      xv.floats()[e] = (float) random.nextGaussian();
+    }
+    Tensor out = Tensor.zeros(DType.F32, sum.shape());
+    compiled.instantiate().run(new Tensor[] {xv, Tensor.zeros(DType.F32, max.shape())}, new Tensor[] {out});
+    for (int c = 0; c < 20; c++) {
+      float expected = 0f;
+      for (int p = 0; p < 36; p++) {
+        expected += xv.floats()[p * 20 + c];
+      }
+      assertThat(out.floats()[c]).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aReshapedMatrix_isReadWhereItLies_evenTransposed() {
+    Graph g = new Graph();
+    Node a = g.input("a", 6, 8);
+    Node b = g.input("b", 4, 3);
+    Node y = a.reshape(4, 12).mT().matmul(b);
+    String loops = check(List.of(a, b), List.of(y));
+    assertThat(loops).as("one kernel, the product, reading a in place").containsOnlyOnce("kernel ")
+        .contains("a=T a[0]");
+  }
+
+  @Test
+  void aReshapeThatChangesTheMatrix_isNotSeenThrough_toATransposeBelowIt() {
+    // reshape(transpose(y)) is not y read transposed: the transpose has to be materialized first
+    Graph g = new Graph();
+    Node y = g.input("y", 3, 4);
+    Node b = g.input("b", 6, 2);
+    check(List.of(y, b), List.of(y.mT().reshape(2, 6).matmul(b)));
+  }
+
+  /** Compiles {@code outputs} of {@code inputs} with both backends, checks them against the interpreter; the loop IR. */
+  private String check(List<Node> inputs, List<Node> outputs) {
+    SplittableRandom random = new SplittableRandom(3);
+    Map<Node, Tensor> values = new HashMap<>();
+    Tensor[] arguments = new Tensor[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      Tensor value = Tensor.zeros(DType.F32, inputs.get(i).shape());
+      for (int e = 0; e < value.size(); e++) {
+        value.floats()[e] = (float) random.nextGaussian();
+      }
+      values.put(inputs.get(i), value);
+      arguments[i] = value;
+    }
+    List<Tensor> expected = Interpreter.declared().evaluate(outputs, values);
+    Signature signature = new Signature(inputs, List.of(), outputs, Map.of());
+    String loops = null;
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      Compiled compiled = GraphCompiler.compile("functions", signature, backend);
+      loops = LoopPrinter.print(compiled.program());
+      Tensor[] results = outputs.stream().map(n -> Tensor.zeros(n.dtype(), n.shape())).toArray(Tensor[]::new);
+      compiled.instantiate().run(arguments, results);
+      for (int o = 0; o < results.length; o++) {
+        for (int e = 0; e < results[o].size(); e++) {
+          double want = expected.get(o).getDouble(e);
+          assertThat(Math.abs(results[o].getDouble(e) - want)).as("%s output %d element %d\n%s", backend, o, e, loops)
+              .isLessThanOrEqualTo(1e-5 * (1 + Math.abs(want)));
+        }
+      }
+      if (backend == Backend.ASM) {
+        StringWriter problems = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(compiled.classFile()), getClass().getClassLoader(), false, new PrintWriter(problems));
+        assertThat(problems.toString()).isEmpty();
+      }
+    }
+    return loops;
+  }
+}
