@@ -21,15 +21,15 @@ final class GemmTiles {
   private GemmTiles() {}
 
   /**
-   * Panels {@code firstPanel} to {@code lastPanel - 1} of op(B):
+   * Rows {@code p0} to {@code p1 - 1} of panels {@code firstPanel} to {@code lastPanel - 1} of op(B):
    * {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n.
    */
-  static void pack(boolean transB, int n, int k, float[] b, int bOffset, int ldb, float[] packed,
+  static void pack(boolean transB, int n, int k, int p0, int p1, float[] b, int bOffset, int ldb, float[] packed,
       int firstPanel, int lastPanel) {
     int fullPanels = Math.min(n / NR, lastPanel);
     if (!transB) {
       // row by row: each row of B is read once, contiguously, and lands as whole vectors in each panel
-      for (int p = 0; p < k; p++) {
+      for (int p = p0; p < p1; p++) {
         int source = bOffset + p * ldb;
         for (int panel = firstPanel; panel < fullPanels; panel++) {
           int target = panel * NR * k + p * NR;
@@ -42,20 +42,20 @@ final class GemmTiles {
       // being written (PACK_K x NR floats) stays in L1 while its sixteen columns fill in
       for (int panel = firstPanel; panel < fullPanels; panel++) {
         int base = panel * NR * k;
-        for (int p0 = 0; p0 < k; p0 += PACK_K) {
-          int p1 = Math.min(k, p0 + PACK_K);
+        for (int q0 = p0; q0 < p1; q0 += PACK_K) {
+          int q1 = Math.min(p1, q0 + PACK_K);
           for (int jj = 0; jj < NR; jj++) {
             int source = bOffset + (panel * NR + jj) * ldb;
-            for (int p = p0; p < p1; p++) {
+            for (int p = q0; p < q1; p++) {
               packed[base + p * NR + jj] = b[source + p];
             }
           }
         }
       }
     }
-    if (lastPanel * NR > n) {
+    if (lastPanel * NR > n && lastPanel > firstPanel) {
       int base = (lastPanel - 1) * NR * k;
-      for (int p = 0; p < k; p++) {
+      for (int p = p0; p < p1; p++) {
         for (int jj = 0; jj < NR; jj++) {
           int j = (lastPanel - 1) * NR + jj;
           packed[base + p * NR + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];

@@ -231,7 +231,7 @@ final class VectorGemm implements GemmKernel {
     /** Packs all of B now, so that {@link #run} splits rows rather than panels. */
     void packAll() {
       if (!prepacked) {
-        GemmTiles.pack(transB, n, k, b, bOffset, ldb, panels, 0, (n + NR - 1) / NR);
+        GemmTiles.pack(transB, n, k, 0, k, b, bOffset, ldb, panels, 0, (n + NR - 1) / NR);
       }
       packedAll = true;
     }
@@ -250,13 +250,12 @@ final class VectorGemm implements GemmKernel {
       } else {
         first = (int) ((long) panels * part / parts);
         last = (int) ((long) panels * (part + 1) / parts);
-        if (!prepacked) {
-          GemmTiles.pack(transB, n, k, b, bOffset, ldb, this.panels, first, last);
-        }
       }
       // Blocks of panels, then blocks of k, outside; row tiles, then panels, inside: a tile of A (MR x KC)
       // stays in L1 while the panels' block (KC x NR each) streams from L2, where the whole block of
-      // panels stays for every row tile. Each block of k continues the sums of the one before.
+      // panels stays for every row tile, packed just before (unless kept or packed beforehand for a split
+      // by rows). Each block of k continues the sums of the one before.
+      boolean pack = !packedAll && !prepacked;
       int blocks = Math.max(1, (k + KC - 1) / KC);
       int blockLength = Math.max(1, (k + blocks - 1) / blocks);
       for (int group = first; group < last; group += PANEL_GROUP) {
@@ -264,6 +263,9 @@ final class VectorGemm implements GemmKernel {
         int kc;
         for (int p0 = 0; ; p0 += kc) {
           kc = Math.min(blockLength, k - p0);
+          if (pack) {
+            GemmTiles.pack(transB, n, k, p0, p0 + kc, b, bOffset, ldb, this.panels, group, groupEnd);
+          }
           rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part);
           if (p0 + kc >= k) {
             break;

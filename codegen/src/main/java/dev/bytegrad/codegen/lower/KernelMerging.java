@@ -28,10 +28,6 @@ final class KernelMerging {
         merged.add(kernel);
       }
     }
-    for (int i = 0; i < merged.size(); i++) {
-      Kernel kernel = merged.get(i);
-      merged.set(i, new Kernel("k" + i, kernel.comment(), kernel.body(), kernel.reads(), kernel.writes()));
-    }
     return merged;
   }
 

@@ -76,7 +76,23 @@ public final class Lowering {
       });
     }
     return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries,
-        KernelMerging.merge(kernels).stream().map(LoopSplitting::split).map(ReductionOrder::apply).map(Parallelism::split).toList(), Map.of(), Map.of());
+        optimized(kernels), Map.of(), Map.of());
+  }
+
+  /**
+   * {@code kernels} merged where they can share a pass ({@link KernelMerging}), their loops reshaped to
+   * walk memory plainly ({@link LoopSplitting}, {@link ReductionOrder}, {@link InnerLoop}) and split over
+   * threads ({@link Parallelism}), named {@code k0, k1, ...} in the order they run.
+   */
+  static List<Kernel> optimized(List<Kernel> kernels) {
+    List<Kernel> numbered = new ArrayList<>();
+    for (Kernel merged : KernelMerging.merge(kernels)) {
+      Kernel kernel = InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(merged)));
+      for (Kernel part : Parallelism.split(kernel)) {
+        numbered.add(new Kernel("k" + numbered.size(), part.comment(), part.body(), part.reads(), part.writes()));
+      }
+    }
+    return numbered;
   }
 
   /** A temporary buffer for {@code node}, to be placed by the memory plan. */

@@ -1,57 +1,57 @@
 package dev.bytegrad.codegen.lower;
 
-import dev.bytegrad.codegen.loop.Expr;
 import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.Stmt;
 import dev.bytegrad.runtime.Parallel;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits large elementwise kernels over threads: a kernel that is one perfect loop nest of stores, each
- * at an index that involves the outer loop's variable, with at least two parts' worth of elements
- * ({@link Parallel#ELEMENTS_PER_PART}), gets its outer loop divided among the parts. Every element is
- * computed as before, so the results do not depend on the number of threads.
+ * Splits large elementwise kernels over threads. A loop nest of stores with at least two parts' worth of
+ * elements ({@link Parallel#ELEMENTS_PER_PART}), in which each iteration of the outer loop stores its own
+ * elements ({@link Accesses#independent}), gets its outer loop divided among the parts. A kernel of
+ * several nests (an output zeroed, then accumulated into; a transpose and a copy beside it) becomes one
+ * kernel per nest first when that lets one of them split. Every element is computed as before, by the
+ * same operations in the same order, so the results do not depend on the number of threads.
  */
 final class Parallelism {
   private Parallelism() {}
 
-  static Kernel split(Kernel kernel) {
+  static List<Kernel> split(Kernel kernel) {
     List<Stmt> body = kernel.body();
-    if (body.size() != 1 || !(body.get(0) instanceof Stmt.Loop outer) || outer.extent() < 2) {
-      return kernel;
+    if (body.size() == 1) {
+      Stmt.PartLoop parts = parts(body.get(0));
+      return List.of(parts == null ? kernel : new Kernel(kernel.name(), kernel.comment(), List.of(parts), kernel.reads(), kernel.writes()));
     }
+    if (body.stream().noneMatch(stmt -> parts(stmt) != null) || !body.stream().allMatch(stmt -> stmt instanceof Stmt.Loop)) {
+      return List.of(kernel);
+    }
+    List<Kernel> kernels = new ArrayList<>();
+    for (int i = 0; i < body.size(); i++) {
+      Stmt.PartLoop parts = parts(body.get(i));
+      String comment = i == 0 ? kernel.comment() : "(continued: loop " + (i + 1) + " of " + body.size() + ")";
+      kernels.add(new Kernel(kernel.name() + "_" + i, comment, List.of(parts == null ? body.get(i) : parts), kernel.reads(), kernel.writes()));
+    }
+    return kernels;
+  }
+
+  /** {@code stmt} as a loop split into parts, or null when it is not a nest of stores that splits. */
+  private static Stmt.PartLoop parts(Stmt stmt) {
+    if (!(stmt instanceof Stmt.Loop outer) || outer.extent() < 2) {
+      return null;
+    }
+    List<Stmt.Loop> within = new ArrayList<>();
     long elements = outer.extent();
     List<Stmt> inner = outer.body();
     while (inner.size() == 1 && inner.get(0) instanceof Stmt.Loop loop) {
+      within.add(loop);
       elements *= loop.extent();
       inner = loop.body();
     }
-    if (elements < 2L * Parallel.ELEMENTS_PER_PART) {
-      return kernel;
+    if (elements < 2L * Parallel.ELEMENTS_PER_PART || inner.isEmpty() || !inner.stream().allMatch(s -> s instanceof Stmt.Store)) {
+      return null;
     }
-    for (Stmt statement : inner) {
-      if (!(statement instanceof Stmt.Store store) || !mentions(store.index(), outer.index())) {
-        return kernel;
-      }
-    }
-    return new Kernel(kernel.name(), kernel.comment(), List.of(new Stmt.PartLoop(outer.index(), outer.extent(), outer.body())),
-        kernel.reads(), kernel.writes());
-  }
-
-  private static boolean mentions(Expr expr, Expr.Var variable) {
-    if (expr.equals(variable)) {
-      return true;
-    } else if (expr instanceof Expr.Load load) {
-      return mentions(load.index(), variable);
-    } else if (expr instanceof Expr.Unary unary) {
-      return mentions(unary.operand(), variable);
-    } else if (expr instanceof Expr.Binary binary) {
-      return mentions(binary.left(), variable) || mentions(binary.right(), variable);
-    } else if (expr instanceof Expr.Select select) {
-      return mentions(select.condition(), variable) || mentions(select.ifTrue(), variable) || mentions(select.ifFalse(), variable);
-    } else if (expr instanceof Expr.Cast cast) {
-      return mentions(cast.operand(), variable);
-    }
-    return false;
+    List<Stmt.Store> stores = inner.stream().map(s -> (Stmt.Store) s).toList();
+    return Accesses.independent(stores, List.of(outer), within) ? new Stmt.PartLoop(outer.index(), outer.extent(), outer.body()) : null;
   }
 }

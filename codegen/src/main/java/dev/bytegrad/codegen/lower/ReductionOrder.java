@@ -3,9 +3,7 @@ package dev.bytegrad.codegen.lower;
 import dev.bytegrad.codegen.loop.Buffer;
 import dev.bytegrad.codegen.loop.Expr;
 import dev.bytegrad.codegen.loop.Kernel;
-import dev.bytegrad.codegen.loop.ScalarOp;
 import dev.bytegrad.codegen.loop.Stmt;
-import dev.bytegrad.runtime.DType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,7 +58,7 @@ final class ReductionOrder {
     Expr.Var accumulator = declare.local();
     if (folded.isEmpty() || inner.size() != 1 || !(inner.get(0) instanceof Stmt.Assign assign) || !assign.local().equals(accumulator)
         || !(assign.value() instanceof Expr.Binary fold) || !fold.left().equals(accumulator)
-        || mentions(fold.right(), accumulator, store.buffer())) {
+        || Accesses.mentions(fold.right(), accumulator) || Accesses.loadsFrom(fold.right(), store.buffer())) {
       return null;
     }
     Expr.Var output = outputs.get(outputs.size() - 1).index();
@@ -88,77 +86,17 @@ final class ReductionOrder {
    * is not along the innermost folded loop: then swapping the two walks memory in order.
    */
   private static boolean gains(Expr value, Expr.Var output, Expr.Var element) {
-    List<Expr> indices = new ArrayList<>();
-    loads(value, indices);
+    List<Expr.Load> loads = new ArrayList<>();
+    Accesses.loads(value, loads);
     boolean strided = false;
-    for (Expr index : indices) {
-      long outputStride = stride(index, output);
+    for (Expr.Load load : loads) {
+      long outputStride = Accesses.stride(load.index(), output);
       if (outputStride != 0 && outputStride != 1) {
         return false;
       }
-      long elementStride = stride(index, element);
+      long elementStride = Accesses.stride(load.index(), element);
       strided |= elementStride != 0 && elementStride != 1;
     }
     return strided;
-  }
-
-  private static void loads(Expr e, List<Expr> indices) {
-    if (e instanceof Expr.Load load) {
-      indices.add(load.index());
-    } else if (e instanceof Expr.Unary unary) {
-      loads(unary.operand(), indices);
-    } else if (e instanceof Expr.Binary binary) {
-      loads(binary.left(), indices);
-      loads(binary.right(), indices);
-    } else if (e instanceof Expr.Select select) {
-      loads(select.condition(), indices);
-      loads(select.ifTrue(), indices);
-      loads(select.ifFalse(), indices);
-    } else if (e instanceof Expr.Cast cast) {
-      loads(cast.operand(), indices);
-    }
-  }
-
-  /**
-   * How far {@code index} moves in memory when {@code variable} grows by one: its coefficient when the
-   * index is a sum of multiples of variables, {@code Long.MAX_VALUE} when the variable is inside anything
-   * else (a division, a load).
-   */
-  private static long stride(Expr index, Expr.Var variable) {
-    if (index.equals(variable)) {
-      return 1;
-    } else if (index instanceof Expr.Binary b && b.dtype() == DType.I32 && (b.op() == ScalarOp.ADD || b.op() == ScalarOp.SUB)) {
-      long left = stride(b.left(), variable);
-      long right = stride(b.right(), variable);
-      if (left == Long.MAX_VALUE || right == Long.MAX_VALUE) {
-        return Long.MAX_VALUE;
-      }
-      return b.op() == ScalarOp.ADD ? left + right : left - right;
-    } else if (index instanceof Expr.Binary b && b.op() == ScalarOp.MUL && b.dtype() == DType.I32
-        && (b.left() instanceof Expr.Const || b.right() instanceof Expr.Const)) {
-      Expr.Const constant = (Expr.Const) (b.left() instanceof Expr.Const ? b.left() : b.right());
-      long stride = stride(b.left() instanceof Expr.Const ? b.right() : b.left(), variable);
-      return stride == Long.MAX_VALUE ? stride : stride * (long) constant.value();
-    }
-    return mentions(index, variable, null) ? Long.MAX_VALUE : 0;
-  }
-
-  /** Whether {@code e} reads {@code variable} or loads from {@code buffer}. */
-  private static boolean mentions(Expr e, Expr.Var variable, Buffer buffer) {
-    if (e.equals(variable)) {
-      return true;
-    } else if (e instanceof Expr.Load load) {
-      return load.buffer().equals(buffer) || mentions(load.index(), variable, buffer);
-    } else if (e instanceof Expr.Unary unary) {
-      return mentions(unary.operand(), variable, buffer);
-    } else if (e instanceof Expr.Binary binary) {
-      return mentions(binary.left(), variable, buffer) || mentions(binary.right(), variable, buffer);
-    } else if (e instanceof Expr.Select select) {
-      return mentions(select.condition(), variable, buffer) || mentions(select.ifTrue(), variable, buffer)
-          || mentions(select.ifFalse(), variable, buffer);
-    } else if (e instanceof Expr.Cast cast) {
-      return mentions(cast.operand(), variable, buffer);
-    }
-    return false;
   }
 }

@@ -1,0 +1,151 @@
+package dev.bytegrad.codegen.lower;
+
+import dev.bytegrad.codegen.loop.Buffer;
+import dev.bytegrad.codegen.loop.Expr;
+import dev.bytegrad.codegen.loop.ScalarOp;
+import dev.bytegrad.codegen.loop.Stmt;
+import dev.bytegrad.runtime.DType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** What an expression of the loop IR reads, and how its memory accesses move with a loop's index. */
+final class Accesses {
+  /** The stride of an index that depends on a variable other than as a sum of multiples of it. */
+  static final long NOT_AFFINE = Long.MAX_VALUE;
+
+  private Accesses() {}
+
+  /** Adds the loads of {@code e} to {@code loads}, outermost first. */
+  static void loads(Expr e, List<Expr.Load> loads) {
+    if (e instanceof Expr.Load load) {
+      loads.add(load);
+      loads(load.index(), loads);
+    } else if (e instanceof Expr.Unary unary) {
+      loads(unary.operand(), loads);
+    } else if (e instanceof Expr.Binary binary) {
+      loads(binary.left(), loads);
+      loads(binary.right(), loads);
+    } else if (e instanceof Expr.Select select) {
+      loads(select.condition(), loads);
+      loads(select.ifTrue(), loads);
+      loads(select.ifFalse(), loads);
+    } else if (e instanceof Expr.Cast cast) {
+      loads(cast.operand(), loads);
+    }
+  }
+
+  /**
+   * How far {@code index} moves when {@code variable} grows by one: its coefficient when the index is a
+   * sum of multiples of variables, {@link #NOT_AFFINE} when the variable is inside anything else (a
+   * division, a load).
+   */
+  static long stride(Expr index, Expr.Var variable) {
+    if (index.equals(variable)) {
+      return 1;
+    } else if (index instanceof Expr.Binary b && b.dtype() == DType.I32 && (b.op() == ScalarOp.ADD || b.op() == ScalarOp.SUB)) {
+      long left = stride(b.left(), variable);
+      long right = stride(b.right(), variable);
+      if (left == NOT_AFFINE || right == NOT_AFFINE) {
+        return NOT_AFFINE;
+      }
+      return b.op() == ScalarOp.ADD ? left + right : left - right;
+    } else if (index instanceof Expr.Binary b && b.op() == ScalarOp.MUL && b.dtype() == DType.I32
+        && (b.left() instanceof Expr.Const || b.right() instanceof Expr.Const)) {
+      boolean constantLeft = b.left() instanceof Expr.Const;
+      long factor = (long) ((Expr.Const) (constantLeft ? b.left() : b.right())).value();
+      long stride = stride(constantLeft ? b.right() : b.left(), variable);
+      return stride == NOT_AFFINE ? stride : stride * factor;
+    }
+    return mentions(index, variable) ? NOT_AFFINE : 0;
+  }
+
+  /** Whether {@code e} reads {@code variable}. */
+  static boolean mentions(Expr e, Expr.Var variable) {
+    if (e.equals(variable)) {
+      return true;
+    } else if (e instanceof Expr.Load load) {
+      return mentions(load.index(), variable);
+    } else if (e instanceof Expr.Unary unary) {
+      return mentions(unary.operand(), variable);
+    } else if (e instanceof Expr.Binary binary) {
+      return mentions(binary.left(), variable) || mentions(binary.right(), variable);
+    } else if (e instanceof Expr.Select select) {
+      return mentions(select.condition(), variable) || mentions(select.ifTrue(), variable) || mentions(select.ifFalse(), variable);
+    } else if (e instanceof Expr.Cast cast) {
+      return mentions(cast.operand(), variable);
+    }
+    return false;
+  }
+
+  /** Whether {@code e} loads from {@code buffer}. */
+  static boolean loadsFrom(Expr e, Buffer buffer) {
+    List<Expr.Load> loads = new java.util.ArrayList<>();
+    loads(e, loads);
+    return loads.stream().anyMatch(load -> load.buffer().equals(buffer));
+  }
+
+  /**
+   * Whether each iteration of {@code loops} (the loops outside them fixed, those {@code within} them run
+   * in any order) stores its own elements: each store writes a buffer no other store writes, at an index
+   * that differs between any two iterations of {@code loops}, and what the stores read of the buffers they
+   * write, they read at the element they store (a read-modify-write). Then those iterations may run in any
+   * order, or on different threads, with the same results.
+   */
+  static boolean independent(List<Stmt.Store> stores, List<Stmt.Loop> loops, List<Stmt.Loop> within) {
+    Set<Buffer> written = new HashSet<>();
+    for (Stmt.Store store : stores) {
+      if (!written.add(store.buffer())) {
+        return false;
+      }
+    }
+    for (Stmt.Store store : stores) {
+      List<Expr.Load> loads = new ArrayList<>();
+      loads(store.index(), loads);
+      loads(store.value(), loads);
+      for (Expr.Load load : loads) {
+        if (written.contains(load.buffer()) && !(load.buffer().equals(store.buffer()) && load.index().equals(store.index()))) {
+          return false;
+        }
+      }
+      if (!distinct(store.index(), loops, within)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code index}, a sum of multiples of the loops' indices, differs between any two iterations
+   * of {@code loops} whatever the loops {@code within} them do: in mixed radix, each stride of
+   * {@code loops} beyond the span the loops within and the smaller strides cover.
+   */
+  private static boolean distinct(Expr index, List<Stmt.Loop> loops, List<Stmt.Loop> within) {
+    long span = 0;
+    for (Stmt.Loop loop : within) {
+      long stride = stride(index, loop.index());
+      if (stride == NOT_AFFINE) {
+        return false;
+      }
+      span += Math.abs(stride) * (loop.extent() - 1);
+    }
+    List<long[]> terms = new ArrayList<>(); // {|stride|, extent}
+    for (Stmt.Loop loop : loops) {
+      long stride = stride(index, loop.index());
+      if (stride == NOT_AFFINE) {
+        return false;
+      }
+      terms.add(new long[] {Math.abs(stride), loop.extent()});
+    }
+    terms.sort(Comparator.comparingLong(term -> term[0]));
+    for (long[] term : terms) {
+      if (term[1] > 1 && term[0] <= span) {
+        return false;
+      }
+      span += term[0] * (term[1] - 1);
+    }
+    return true;
+  }
+}
