@@ -37,6 +37,18 @@ class LoopOrderTest {
   }
 
   @Test
+  void aTransposeReadingRows4KiBApart_movesItsInnerLoop_toTheReadSide() {
+    // channel-major [20, 1024] to channel-last: the output's inner loop would read 4 KiB apart, every
+    // access in the same L1 set; reading along rows and writing 80 bytes apart is cheaper
+    Graph g = new Graph();
+    Node x = g.input("x", 20, 1024);
+    Node bias = g.input("bias", 20);
+    Node y = x.mT().add(bias.reshape(1, 20).broadcastTo(1024, 20));
+    String loops = check(List.of(x, bias), List.of(y));
+    assertThat(loops).contains("for i1 < 20:\n    for i0 < 1024:\n      output0[i0 * 20 + i1] = x[i1 * 1024 + i0] + bias[i1]");
+  }
+
+  @Test
   void aSumOverRowsOfChannels_readsThemInMemoryOrder_withTheSameBits() {
     // a convolution's bias gradient, channels last: one sum per channel over the positions
     Graph g = new Graph();

@@ -87,6 +87,40 @@ class ParallelKernelTest {
   }
 
   @Test
+  void aScatterAddWithRepeatedRows_accumulatesOnOneThread_afterItsZeroingRunsInParts() {
+    // 800 rows of 100 added into 400 rows, each twice: parts over the source rows would race on the
+    // targets, so only the zeroing (its own nest, its own kernel) is split
+    Graph g = new Graph();
+    Node updates = g.input("u", 800, 100);
+    int[] rows = new int[800];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = (i * 7) % 400;
+    }
+    Node indices = g.constant(Tensor.ofInts(Shape.of(800), rows));
+    Node out = updates.mul(2).scatterAdd(indices, 400);
+    Signature signature = new Signature(List.of(updates), List.of(), List.of(out), Map.of());
+    Compiled compiled = GraphCompiler.compile("scatter", signature, Backend.ASM);
+    String loops = LoopPrinter.print(compiled.program());
+    assertThat(loops).containsOnlyOnce("split over threads").contains("continued");
+    SplittableRandom random = new SplittableRandom(9);
+    Tensor u = Tensor.zeros(DType.F32, Shape.of(800, 100));
+    for (int i = 0; i < u.size(); i++) {
+      u.floats()[i] = (float) random.nextGaussian();
+    }
+    Gemm.setThreads(1);
+    Tensor one = Tensor.zeros(DType.F32, Shape.of(400, 100));
+    compiled.instantiate().run(new Tensor[] {u}, new Tensor[] {one});
+    Tensor expected = Interpreter.declared().evaluate(List.of(out), Map.of(updates, u)).get(0);
+    for (int i = 0; i < one.size(); i++) {
+      assertThat(one.floats()[i]).isCloseTo(expected.floats()[i], org.assertj.core.api.Assertions.within(1e-5f));
+    }
+    Gemm.setThreads(2);
+    Tensor two = Tensor.zeros(DType.F32, Shape.of(400, 100));
+    compiled.instantiate().run(new Tensor[] {u}, new Tensor[] {two});
+    assertThat(two.floats()).containsExactly(one.floats());
+  }
+
+  @Test
   void parallelKernels_passTheBytecodeVerifier() {
     byte[] classFile = GraphCompiler.compile("elementwise", function().signature(), Backend.ASM).classFile();
     StringWriter problems = new StringWriter();
