@@ -161,9 +161,12 @@ final class SkinnyProduct implements WorkerPool.Job {
           s03 = x0.fma(b3, s03);
           s13 = x1.fma(b3, s13);
         }
-        store(i, j, row0, bound, s00, s01, s02, s03);
+        // the lanes' sums here, where the accumulators live in registers: passed on, they would be boxed
+        store(i, j, row0, bound, s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD),
+            s02.reduceLanes(VectorOperators.ADD), s03.reduceLanes(VectorOperators.ADD));
         if (pair) {
-          store(i + 1, j, row1, bound, s10, s11, s12, s13);
+          store(i + 1, j, row1, bound, s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD),
+              s12.reduceLanes(VectorOperators.ADD), s13.reduceLanes(VectorOperators.ADD));
         }
       }
     }
@@ -174,8 +177,8 @@ final class SkinnyProduct implements WorkerPool.Job {
     return bRowsOffset + Math.min(j, n - 1) * bRowStride;
   }
 
-  /** Row {@code i}'s columns {@code j..j+3} (those below n). */
-  private void store(int i, int j, int row, int bound, FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3) {
+  /** Row {@code i}'s columns {@code j..j+3} (those below n), from their lanes' sums. */
+  private void store(int i, int j, int row, int bound, float s0, float s1, float s2, float s3) {
     store(i, j, row, bound, s0);
     if (j + 1 < n) {
       store(i, j + 1, row, bound, s1);
@@ -189,8 +192,8 @@ final class SkinnyProduct implements WorkerPool.Job {
   }
 
   /** {@code C[i][j]}: the lanes' sum, then the leftover k in order. */
-  private void store(int i, int j, int row, int bound, FloatVector lanes) {
-    float sum = lanes.reduceLanes(VectorOperators.ADD);
+  private void store(int i, int j, int row, int bound, float lanes) {
+    float sum = lanes;
     int w = bRow(j);
     for (int p = bound; p < k; p++) {
       sum = Math.fma(a[row + p], bRows[w + p], sum);

@@ -134,6 +134,34 @@ class GemmTest {
   }
 
   @Test
+  void products_allocateNothingOnceWarm_onEveryKernel() {
+    // the tiled kernel (with blocks of k), skinny products both ways, dot products: a Vector API value
+    // passed where the JIT cannot keep it in registers is boxed, an allocation per call
+    int[][] shapes = {{256, 10, 784, 0, 0}, {20, 25, 2000, 0, 1}, {64, 10, 200, 1, 0}, {40, 50, 300, 0, 0}};
+    VectorGemm kernel = new VectorGemm(1);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      boolean transA = s[3] == 1;
+      boolean transB = s[4] == 1;
+      float[] a = new float[m * k];
+      float[] b = new float[k * n];
+      float[] c = new float[m * n];
+      for (int i = 0; i < 3_000; i++) {
+        kernel.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n);
+      }
+      long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+      for (int i = 0; i < 100; i++) {
+        kernel.sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n);
+      }
+      assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before)
+          .as("%dx%dx%d, A transposed %b, B transposed %b", m, n, k, transA, transB).isZero();
+    }
+  }
+
+  @Test
   void threads_splitDotProducts_withBitwiseIdenticalResults() {
     // a small C over a long k, B transposed: dot products (SkinnyProduct.isDotProduct)
     SplittableRandom random = new SplittableRandom(7);
