@@ -8,16 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * A product with few columns, {@code C[m, n] = op(A)[m, k] op(B)[k, n]}, split by blocks of rows: either
  * {@code n <= }{@value #COLUMNS} with B not transposed, or a small C ({@link #isDotProduct}) over a long k
  * with A not transposed and B transposed (a convolution's kernel gradient: 20 by 25 outputs, each a sum
- * over 36,864 positions).
+ * over 36,864 positions). Columns go {@value #GROUP} at a time: ten classes are two groups, no lane wasted
+ * on padding; a last group past n repeats column n - 1 and stores nothing of it.
  * <ul>
  *   <li>A not transposed: rows of A are contiguous along k, so each element of C is a dot product
  *       vectorized along k (lanes summed at the end, the leftover k added in order), two rows at a time
- *       against four rows of B transposed — B's own rows when it is stored transposed, else a transposed
- *       copy of it.
- *   <li>A transposed: op(A)'s six rows for one k are six consecutive elements of A, so the tiled
- *       kernel's six-by-sixteen tile runs on A where it is, without packing it, against B copied with its
- *       columns padded with zeros to the tile's sixteen; every element of C is summed in k order, as the
- *       tiled kernel does.
+ *       against a group of rows of B transposed — B's own rows when it is stored transposed, else a
+ *       transposed copy of it.
+ *   <li>A transposed: op(A)'s rows for one k are consecutive elements of A, so a block of two vectors of
+ *       rows is loaded where it lies and multiplied by the group's elements of B's row k, broadcast; each
+ *       element of C is summed in k order with fused multiply-adds, as the tiled kernel sums it. Nothing
+ *       is packed.
  * </ul>
  * Each row of C is computed the same way whatever the blocks, so results do not depend on the threads.
  */
@@ -30,28 +31,30 @@ final class SkinnyProduct implements WorkerPool.Job {
   static final int COLUMNS = 16;
   private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
   private static final int LANES = VectorGemm.LANES;
-  private static final int NR = VectorGemm.NR;
-  private static final int MR = VectorGemm.MR;
+  /** Rows of C a block of the transposed kernel computes: two vectors. */
+  private static final int BLOCK = 2 * LANES;
   /** The most elements of C a product of A by B transposed computes as dot products (see {@link #isDotProduct}). */
   static final int DOT_ELEMENTS = 1024;
   /** The fewest products each of those dot products sums. */
   static final int DOT_LENGTH = 1024;
-  /** Columns of C the dot-product kernel computes at once, four accumulators a row. */
-  private static final int GROUP = 4;
+  /** Columns of C computed at once: ten accumulators, two rows (or two vectors of rows) by five columns. */
+  private static final int GROUP = 5;
   private float[] packed = new float[0];
   /** op(B)'s columns as rows, contiguous along k: B itself when transposed, else {@link #packed}. */
   private float[] bRows;
   private int bRowsOffset;
   private int bRowStride;
-  private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[MR * NR]);
+  private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[GROUP * BLOCK]);
   private boolean transA;
   private int m;
   private int n;
   private int k;
-  private int columns;
   private float[] a;
   private int aOffset;
   private int lda;
+  private float[] b;
+  private int bOffset;
+  private int ldb;
   private float[] c;
   private int cOffset;
   private int ldc;
@@ -75,47 +78,44 @@ final class SkinnyProduct implements WorkerPool.Job {
     this.a = a;
     this.aOffset = aOffset;
     this.lda = lda;
+    this.b = b;
+    this.bOffset = bOffset;
+    this.ldb = ldb;
     this.c = c;
     this.cOffset = cOffset;
     this.ldc = ldc;
-    columns = transA ? NR : (n + GROUP - 1) / GROUP * GROUP;
+    if (transA) {
+      return; // B's rows are read where they are
+    }
     if (transB) {
       bRows = b;
       bRowsOffset = bOffset;
       bRowStride = ldb;
       return;
     }
-    if (packed.length < columns * k) {
-      packed = new float[columns * k];
+    if (packed.length < n * k) {
+      packed = new float[n * k];
+    }
+    // B transposed: packed[j * k + p]
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        packed[j * k + p] = b[bOffset + p * ldb + j];
+      }
     }
     bRows = packed;
     bRowsOffset = 0;
     bRowStride = k;
-    if (transA) {
-      // B row by row, each padded to the column groups: packed[p * columns + j]
-      for (int p = 0; p < k; p++) {
-        System.arraycopy(b, bOffset + p * ldb, packed, p * columns, n);
-        java.util.Arrays.fill(packed, p * columns + n, (p + 1) * columns, 0f);
-      }
-    } else {
-      // B transposed: packed[j * k + p]
-      for (int j = 0; j < n; j++) {
-        for (int p = 0; p < k; p++) {
-          packed[j * k + p] = b[bOffset + p * ldb + j];
-        }
-      }
-    }
   }
 
   /** Blocks of rows the product can be split into. */
   int blocks() {
-    return transA ? (m + MR - 1) / MR : (m + 1) / 2;
+    return transA ? (m + BLOCK - 1) / BLOCK : (m + 1) / 2;
   }
 
   @Override
   public void run(int part, int parts) {
     int blocks = blocks();
-    int size = transA ? MR : 2;
+    int size = transA ? BLOCK : 2;
     int first = (int) ((long) blocks * part / parts) * size;
     int last = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * size);
     if (transA) {
@@ -127,46 +127,58 @@ final class SkinnyProduct implements WorkerPool.Job {
 
   private void runRows(int first, int last) {
     int bound = SPECIES.loopBound(k);
+    float[] rows = bRows;
     for (int i = first; i < last; i += 2) {
       boolean pair = i + 1 < last;
       int row0 = aOffset + i * lda;
       int row1 = pair ? row0 + lda : row0;
-      for (int j = 0; j < columns; j += GROUP) {
+      for (int j = 0; j < n; j += GROUP) {
         FloatVector s00 = FloatVector.zero(SPECIES);
         FloatVector s01 = s00;
         FloatVector s02 = s00;
         FloatVector s03 = s00;
+        FloatVector s04 = s00;
         FloatVector s10 = s00;
         FloatVector s11 = s00;
         FloatVector s12 = s00;
         FloatVector s13 = s00;
-        // the last group's columns past n repeat column n - 1, and are not stored
+        FloatVector s14 = s00;
         int w0 = bRow(j);
         int w1 = bRow(j + 1);
         int w2 = bRow(j + 2);
         int w3 = bRow(j + 3);
+        int w4 = bRow(j + 4);
         for (int p = 0; p < bound; p += LANES) {
           FloatVector x0 = FloatVector.fromArray(SPECIES, a, row0 + p);
           FloatVector x1 = FloatVector.fromArray(SPECIES, a, row1 + p);
-          FloatVector b0 = FloatVector.fromArray(SPECIES, bRows, w0 + p);
-          s00 = x0.fma(b0, s00);
-          s10 = x1.fma(b0, s10);
-          FloatVector b1 = FloatVector.fromArray(SPECIES, bRows, w1 + p);
-          s01 = x0.fma(b1, s01);
-          s11 = x1.fma(b1, s11);
-          FloatVector b2 = FloatVector.fromArray(SPECIES, bRows, w2 + p);
-          s02 = x0.fma(b2, s02);
-          s12 = x1.fma(b2, s12);
-          FloatVector b3 = FloatVector.fromArray(SPECIES, bRows, w3 + p);
-          s03 = x0.fma(b3, s03);
-          s13 = x1.fma(b3, s13);
+          FloatVector y = FloatVector.fromArray(SPECIES, rows, w0 + p);
+          s00 = x0.fma(y, s00);
+          s10 = x1.fma(y, s10);
+          y = FloatVector.fromArray(SPECIES, rows, w1 + p);
+          s01 = x0.fma(y, s01);
+          s11 = x1.fma(y, s11);
+          y = FloatVector.fromArray(SPECIES, rows, w2 + p);
+          s02 = x0.fma(y, s02);
+          s12 = x1.fma(y, s12);
+          y = FloatVector.fromArray(SPECIES, rows, w3 + p);
+          s03 = x0.fma(y, s03);
+          s13 = x1.fma(y, s13);
+          y = FloatVector.fromArray(SPECIES, rows, w4 + p);
+          s04 = x0.fma(y, s04);
+          s14 = x1.fma(y, s14);
         }
         // the lanes' sums here, where the accumulators live in registers: passed on, they would be boxed
-        store(i, j, row0, bound, s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD),
-            s02.reduceLanes(VectorOperators.ADD), s03.reduceLanes(VectorOperators.ADD));
+        store(i, j, row0, bound, s00.reduceLanes(VectorOperators.ADD));
+        store(i, j + 1, row0, bound, s01.reduceLanes(VectorOperators.ADD));
+        store(i, j + 2, row0, bound, s02.reduceLanes(VectorOperators.ADD));
+        store(i, j + 3, row0, bound, s03.reduceLanes(VectorOperators.ADD));
+        store(i, j + 4, row0, bound, s04.reduceLanes(VectorOperators.ADD));
         if (pair) {
-          store(i + 1, j, row1, bound, s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD),
-              s12.reduceLanes(VectorOperators.ADD), s13.reduceLanes(VectorOperators.ADD));
+          store(i + 1, j, row1, bound, s10.reduceLanes(VectorOperators.ADD));
+          store(i + 1, j + 1, row1, bound, s11.reduceLanes(VectorOperators.ADD));
+          store(i + 1, j + 2, row1, bound, s12.reduceLanes(VectorOperators.ADD));
+          store(i + 1, j + 3, row1, bound, s13.reduceLanes(VectorOperators.ADD));
+          store(i + 1, j + 4, row1, bound, s14.reduceLanes(VectorOperators.ADD));
         }
       }
     }
@@ -177,22 +189,11 @@ final class SkinnyProduct implements WorkerPool.Job {
     return bRowsOffset + Math.min(j, n - 1) * bRowStride;
   }
 
-  /** Row {@code i}'s columns {@code j..j+3} (those below n), from their lanes' sums. */
-  private void store(int i, int j, int row, int bound, float s0, float s1, float s2, float s3) {
-    store(i, j, row, bound, s0);
-    if (j + 1 < n) {
-      store(i, j + 1, row, bound, s1);
-    }
-    if (j + 2 < n) {
-      store(i, j + 2, row, bound, s2);
-    }
-    if (j + 3 < n) {
-      store(i, j + 3, row, bound, s3);
-    }
-  }
-
-  /** {@code C[i][j]}: the lanes' sum, then the leftover k in order. */
+  /** {@code C[i][j]}, if j is below n: the lanes' sum, then the leftover k in order. */
   private void store(int i, int j, int row, int bound, float lanes) {
+    if (j >= n) {
+      return;
+    }
     float sum = lanes;
     int w = bRow(j);
     for (int p = bound; p < k; p++) {
@@ -204,61 +205,61 @@ final class SkinnyProduct implements WorkerPool.Job {
   private void runTransposed(int first, int last) {
     float[] tile = scratch.get();
     int i = first;
-    for (; i + MR <= last; i += MR) {
-      // six rows by sixteen columns, as the tiled kernel's tile, with A read where it is: for one k,
-      // op(A)'s six rows are six consecutive elements of A's row k. GemmTiles.tile6 reads a packed panel
-      // with a constant stride; giving it a variable one costs the main kernel (a variable B stride
-      // measured 68 against 75 GFLOP/s at 1024^3), hence this second copy of the tile
-      FloatVector c00 = FloatVector.zero(SPECIES);
-      FloatVector c01 = c00;
-      FloatVector c10 = c00;
-      FloatVector c11 = c00;
-      FloatVector c20 = c00;
-      FloatVector c21 = c00;
-      FloatVector c30 = c00;
-      FloatVector c31 = c00;
-      FloatVector c40 = c00;
-      FloatVector c41 = c00;
-      FloatVector c50 = c00;
-      FloatVector c51 = c00;
-      for (int p = 0; p < k; p++) {
-        int bp = p * NR;
-        FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
-        FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-        int ap = aOffset + p * lda + i;
-        FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
-        c00 = b0.fma(a0, c00);
-        c01 = b1.fma(a0, c01);
-        FloatVector a1 = FloatVector.broadcast(SPECIES, a[ap + 1]);
-        c10 = b0.fma(a1, c10);
-        c11 = b1.fma(a1, c11);
-        FloatVector a2 = FloatVector.broadcast(SPECIES, a[ap + 2]);
-        c20 = b0.fma(a2, c20);
-        c21 = b1.fma(a2, c21);
-        FloatVector a3 = FloatVector.broadcast(SPECIES, a[ap + 3]);
-        c30 = b0.fma(a3, c30);
-        c31 = b1.fma(a3, c31);
-        FloatVector a4 = FloatVector.broadcast(SPECIES, a[ap + 4]);
-        c40 = b0.fma(a4, c40);
-        c41 = b1.fma(a4, c41);
-        FloatVector a5 = FloatVector.broadcast(SPECIES, a[ap + 5]);
-        c50 = b0.fma(a5, c50);
-        c51 = b1.fma(a5, c51);
-      }
-      c00.intoArray(tile, 0);
-      c01.intoArray(tile, LANES);
-      c10.intoArray(tile, NR);
-      c11.intoArray(tile, NR + LANES);
-      c20.intoArray(tile, 2 * NR);
-      c21.intoArray(tile, 2 * NR + LANES);
-      c30.intoArray(tile, 3 * NR);
-      c31.intoArray(tile, 3 * NR + LANES);
-      c40.intoArray(tile, 4 * NR);
-      c41.intoArray(tile, 4 * NR + LANES);
-      c50.intoArray(tile, 5 * NR);
-      c51.intoArray(tile, 5 * NR + LANES);
-      for (int r = 0; r < MR; r++) {
-        System.arraycopy(tile, r * NR, c, cOffset + (i + r) * ldc, n);
+    for (; i + BLOCK <= last; i += BLOCK) {
+      for (int j = 0; j < n; j += GROUP) {
+        // column j + q of C for rows i..i+BLOCK-1: two vectors each; past n, column n - 1 again
+        int j1 = Math.min(j + 1, n - 1);
+        int j2 = Math.min(j + 2, n - 1);
+        int j3 = Math.min(j + 3, n - 1);
+        int j4 = Math.min(j + 4, n - 1);
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        for (int p = 0; p < k; p++) {
+          int ap = aOffset + p * lda + i;
+          FloatVector x0 = FloatVector.fromArray(SPECIES, a, ap);
+          FloatVector x1 = FloatVector.fromArray(SPECIES, a, ap + LANES);
+          int bp = bOffset + p * ldb;
+          FloatVector y = FloatVector.broadcast(SPECIES, b[bp + j]);
+          c00 = x0.fma(y, c00);
+          c01 = x1.fma(y, c01);
+          y = FloatVector.broadcast(SPECIES, b[bp + j1]);
+          c10 = x0.fma(y, c10);
+          c11 = x1.fma(y, c11);
+          y = FloatVector.broadcast(SPECIES, b[bp + j2]);
+          c20 = x0.fma(y, c20);
+          c21 = x1.fma(y, c21);
+          y = FloatVector.broadcast(SPECIES, b[bp + j3]);
+          c30 = x0.fma(y, c30);
+          c31 = x1.fma(y, c31);
+          y = FloatVector.broadcast(SPECIES, b[bp + j4]);
+          c40 = x0.fma(y, c40);
+          c41 = x1.fma(y, c41);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LANES);
+        c10.intoArray(tile, BLOCK);
+        c11.intoArray(tile, BLOCK + LANES);
+        c20.intoArray(tile, 2 * BLOCK);
+        c21.intoArray(tile, 2 * BLOCK + LANES);
+        c30.intoArray(tile, 3 * BLOCK);
+        c31.intoArray(tile, 3 * BLOCK + LANES);
+        c40.intoArray(tile, 4 * BLOCK);
+        c41.intoArray(tile, 4 * BLOCK + LANES);
+        int columns = Math.min(GROUP, n - j);
+        for (int r = 0; r < BLOCK; r++) {
+          int target = cOffset + (i + r) * ldc + j;
+          for (int q = 0; q < columns; q++) {
+            c[target + q] = tile[q * BLOCK + r];
+          }
+        }
       }
     }
     // the last rows of the product, one at a time, in the same order (fused multiply-adds along k)
@@ -266,7 +267,7 @@ final class SkinnyProduct implements WorkerPool.Job {
       for (int j = 0; j < n; j++) {
         float sum = 0f;
         for (int p = 0; p < k; p++) {
-          sum = Math.fma(a[aOffset + p * lda + i], packed[p * columns + j], sum);
+          sum = Math.fma(a[aOffset + p * lda + i], b[bOffset + p * ldb + j], sum);
         }
         c[cOffset + i * ldc + j] = sum;
       }
