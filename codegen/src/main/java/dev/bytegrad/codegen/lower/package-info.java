@@ -1,7 +1,13 @@
 /**
  * Lowering: from a graph function to a scheduled loop-IR program. Decides which nodes get a buffer
  * (fusing elementwise chains, reshapes, broadcasts and transposes into the loops that consume them),
- * builds a kernel per buffer, schedules optimizer updates in place, and plans the arena.
+ * builds a kernel per buffer, schedules optimizer updates in place, and plans the arena. Then, kernel by
+ * kernel ({@code Lowering.optimized}): consecutive elementwise kernels merge into one pass
+ * ({@code KernelMerging}); loops whose index is divided by a constant split in two ({@code LoopSplitting});
+ * reductions whose outputs lie side by side fold in memory order ({@code ReductionOrder}); each nest's
+ * innermost loop is chosen by how its accesses walk memory ({@code InnerLoop}); and nests whose outer
+ * iterations store disjoint elements run in parts on several threads ({@code Parallelism}). None of these
+ * changes a single bit of the results.
  *
  * <p>Depends on the graph, the loop IR and the runtime.
  */
