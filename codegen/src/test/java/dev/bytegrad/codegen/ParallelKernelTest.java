@@ -121,6 +121,35 @@ class ParallelKernelTest {
   }
 
   @Test
+  void aScatterAddWhoseConstantRowsAreDistinct_accumulatesInParts() {
+    // a pooling window's gradient: 2 x 2 windows over 40 rows of 1,000, each row reached by one window
+    // element; the kernel reads the table of rows to know its parts store apart
+    Graph g = new Graph();
+    Node updates = g.input("u", 40, 1000);
+    int[] rows = new int[40];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = (i % 4) * 10 + i / 4;
+    }
+    Node out = updates.mul(2).scatterAdd(g.constant(Tensor.ofInts(Shape.of(40), rows)), 41);
+    Compiled compiled = GraphCompiler.compile("pool", new Signature(List.of(updates), List.of(), List.of(out), Map.of()), Backend.ASM);
+    assertThat(LoopPrinter.print(compiled.program())).as("the zeroing and the scatter").containsOnlyOnce("kernel k1")
+        .doesNotContain("kernel k2").contains("split over threads");
+    assertThat(LoopPrinter.print(compiled.program()).split("split over threads", -1)).hasSize(3);
+    SplittableRandom random = new SplittableRandom(10);
+    Tensor u = Tensor.zeros(DType.F32, Shape.of(40, 1000));
+    for (int i = 0; i < u.size(); i++) {
+      u.floats()[i] = (float) random.nextGaussian();
+    }
+    Tensor expected = Interpreter.declared().evaluate(List.of(out), Map.of(updates, u)).get(0);
+    for (int threads : new int[] {1, 2, 3}) {
+      Gemm.setThreads(threads);
+      Tensor result = Tensor.zeros(DType.F32, Shape.of(41, 1000));
+      compiled.instantiate().run(new Tensor[] {u}, new Tensor[] {result});
+      assertThat(result.floats()).as("%d threads", threads).containsExactly(expected.floats());
+    }
+  }
+
+  @Test
   void parallelKernels_passTheBytecodeVerifier() {
     byte[] classFile = GraphCompiler.compile("elementwise", function().signature(), Backend.ASM).classFile();
     StringWriter problems = new StringWriter();

@@ -120,9 +120,16 @@ final class Accesses {
   /**
    * Whether {@code index}, a sum of multiples of the loops' indices, differs between any two iterations
    * of {@code loops} whatever the loops {@code within} them do: in mixed radix, each stride of
-   * {@code loops} beyond the span the loops within and the smaller strides cover.
+   * {@code loops} beyond the span the loops within and the smaller strides cover. An index through a
+   * constant table of rows is asked of {@link TableRows}.
    */
   private static boolean distinct(Expr index, List<Stmt.Loop> loops, List<Stmt.Loop> within) {
+    boolean affine = loops.stream().allMatch(loop -> stride(index, loop.index()) != NOT_AFFINE)
+        && within.stream().allMatch(loop -> stride(index, loop.index()) != NOT_AFFINE);
+    if (!affine) {
+      // through a constant table of rows (a scatter-add's indices), for the outer loop of a split
+      return loops.size() == 1 && TableRows.distinct(index, loops.get(0), within);
+    }
     long span = 0;
     for (Stmt.Loop loop : within) {
       long stride = stride(index, loop.index());
