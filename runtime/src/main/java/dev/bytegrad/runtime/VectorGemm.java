@@ -291,7 +291,8 @@ final class VectorGemm implements GemmKernel {
         for (int panel = first; panel < last; panel++) {
           int j = panel * NR;
           int columns = Math.min(NR, n - j);
-          boolean full = rows == MR && columns == NR;
+          // a whole panel's columns go straight to C, whatever the rows; a partial panel through the edge tile
+          boolean full = columns == NR;
           float[] target = full ? c : edge;
           int targetOffset = full ? cOffset + i * ldc + j : 0;
           int targetStride = full ? ldc : NR;
