@@ -37,6 +37,18 @@ class LoopOrderTest {
   }
 
   @Test
+  void padsSummedSideBySide_splitTheirLoopAtTheBounds_withoutATestPerElement() {
+    // an LSTM's gate gradients, each padded to the four gates' width and summed: one loop per gate
+    Graph g = new Graph();
+    Node a = g.input("a", 3, 8);
+    Node b = g.input("b", 3, 8);
+    Node y = a.mul(a).pad(new int[] {0, 0}, new int[] {0, 8}).add(b.exp().pad(new int[] {0, 8}, new int[] {0, 0}));
+    String loops = check(List.of(a, b), List.of(y));
+    assertThat(loops).contains("for i1 < 8:\n      output0[i0 * 16 + i1] = a[i0 * 8 + i1] * a[i0 * 8 + i1] + 0.0f",
+        "for i1 < 8:\n      output0[i0 * 16 + (i1 + 8)] = 0.0f + exp(b[i0 * 8 + i1])").doesNotContain(" ? ");
+  }
+
+  @Test
   void aTransposeReadingRows4KiBApart_movesItsInnerLoop_toTheReadSide() {
     // channel-major [20, 1024] to channel-last: the output's inner loop would read 4 KiB apart, every
     // access in the same L1 set; reading along rows and writing 80 bytes apart is cheaper

@@ -78,7 +78,11 @@ final class IndexSimplifier {
     } else if (e instanceof Expr.Unary unary) {
       return new Expr.Unary(unary.op(), expr(unary.operand()));
     } else if (e instanceof Expr.Select select) {
-      return new Expr.Select(expr(select.condition()), expr(select.ifTrue()), expr(select.ifFalse()));
+      Expr condition = expr(select.condition());
+      if (condition instanceof Expr.Const decided) {
+        return expr(decided.value() != 0 ? select.ifTrue() : select.ifFalse());
+      }
+      return new Expr.Select(condition, expr(select.ifTrue()), expr(select.ifFalse()));
     } else if (e instanceof Expr.Cast cast) {
       return new Expr.Cast(cast.dtype(), expr(cast.operand()));
     } else if (e instanceof Expr.Binary binary) {
@@ -88,25 +92,82 @@ final class IndexSimplifier {
           && (binary.op() == ScalarOp.DIV || binary.op() == ScalarOp.REM)) {
         return divide(left, (long) c.value(), binary.op() == ScalarOp.DIV);
       }
-      return new Expr.Binary(binary.op(), left, right);
+      Expr folded = fold(binary.op(), left, right);
+      return folded != null ? folded : new Expr.Binary(binary.op(), left, right);
     }
     return e;
   }
 
   /**
+   * {@code left op right} as a constant when it is one: an i32 comparison the operands' ranges decide
+   * (a pad's bounds in a loop over one side of them), i32 arithmetic on constants, and {@code 0 + 0} in
+   * floating point; else null. Floating-point values are folded only where the result is exact.
+   */
+  private Expr fold(ScalarOp op, Expr left, Expr right) {
+    if (left.dtype() != DType.I32) {
+      boolean zeros = isPositiveZero(left) && isPositiveZero(right);
+      return op == ScalarOp.ADD && zeros ? new Expr.Const(left.dtype(), 0) : null;
+    }
+    if (left instanceof Expr.Const a && right instanceof Expr.Const b) {
+      long x = (long) a.value();
+      long y = (long) b.value();
+      Long value = switch (op) {
+        case ADD -> x + y;
+        case SUB -> x - y;
+        case MUL -> x * y;
+        case LT -> x < y ? 1L : 0L;
+        case LE -> x <= y ? 1L : 0L;
+        case GT -> x > y ? 1L : 0L;
+        case GE -> x >= y ? 1L : 0L;
+        case EQ -> x == y ? 1L : 0L;
+        case NE -> x != y ? 1L : 0L;
+        default -> null;
+      };
+      return value == null ? null : Exprs.index((int) (long) value);
+    }
+    if (!op.isComparison()) {
+      return null;
+    }
+    Range l = range(linear(left));
+    Range r = range(linear(right));
+    if (l == null || r == null) {
+      return null;
+    }
+    Boolean decided = switch (op) {
+      case LT -> l.high() < r.low() ? Boolean.TRUE : l.low() >= r.high() ? Boolean.FALSE : null;
+      case LE -> l.high() <= r.low() ? Boolean.TRUE : l.low() > r.high() ? Boolean.FALSE : null;
+      case GT -> l.low() > r.high() ? Boolean.TRUE : l.high() <= r.low() ? Boolean.FALSE : null;
+      case GE -> l.low() >= r.high() ? Boolean.TRUE : l.high() < r.low() ? Boolean.FALSE : null;
+      default -> null;
+    };
+    return decided == null ? null : Exprs.index(decided ? 1 : 0);
+  }
+
+  /**
    * An element's index with the quotient and remainder pairs that unravelling then ravelling leaves in it
-   * recombined ({@code (a * 576 + i / 64) * 64 + i % 64 => a * 36864 + i}); an index without them as it is.
+   * recombined ({@code (a * 576 + i / 64) * 64 + i % 64 => a * 36864 + i}) and its constants added up; an
+   * index without either as it is.
    */
   private static Expr index(Expr e) {
     Map<Expr, Long> terms = new LinkedHashMap<>();
     long constant = collect(e, 1, terms);
     Map<Expr, Long> before = new LinkedHashMap<>(terms);
     constant += recombine(terms);
-    if (terms.equals(before)) {
+    if (terms.equals(before) && addends(e) < 2) {
       return e;
     }
     terms.values().removeIf(coefficient -> coefficient == 0);
     return build(new Linear(terms, constant));
+  }
+
+  /** The constants {@code e} adds up, as a sum of multiples: two or more ({@code i + 384 + -384}) fold into one. */
+  private static int addends(Expr e) {
+    if (e instanceof Expr.Const) {
+      return 1;
+    } else if (e instanceof Expr.Binary b && b.dtype() == DType.I32 && (b.op() == ScalarOp.ADD || b.op() == ScalarOp.SUB)) {
+      return addends(b.left()) + addends(b.right());
+    }
+    return 0;
   }
 
   /** {@code e / c} or {@code e % c}, simplified when the ranges allow. */
@@ -164,6 +225,10 @@ final class IndexSimplifier {
       return Exprs.add(high, build(new Linear(small, constant)));
     }
     return plain(e, c, quotient);
+  }
+
+  private static boolean isPositiveZero(Expr e) {
+    return e instanceof Expr.Const c && Double.doubleToRawLongBits(c.value()) == 0;
   }
 
   private static Expr plain(Expr e, long c, boolean quotient) {

@@ -70,7 +70,7 @@ final class LoopSplitting {
     Expr.Var quotient = new Expr.Var("i" + nextVariable++, DType.I32);
     Expr.Var remainder = new Expr.Var("i" + nextVariable++, DType.I32);
     Expr flat = Exprs.add(Exprs.mul(quotient, Exprs.index(d)), remainder);
-    List<Stmt> substituted = body.stream().map(s -> Statements.map(s, e -> replace(e, index, flat))).toList();
+    List<Stmt> substituted = body.stream().map(s -> Statements.map(s, e -> Statements.substitute(e, index, flat))).toList();
     return new Stmt.Loop(quotient, extent / d, List.of(new Stmt.Loop(remainder, d, substituted)));
   }
 
@@ -100,23 +100,6 @@ final class LoopSplitting {
     return divisor;
   }
 
-  private static Expr replace(Expr e, Expr.Var variable, Expr value) {
-    if (e.equals(variable)) {
-      return value;
-    } else if (e instanceof Expr.Load load) {
-      return new Expr.Load(load.buffer(), replace(load.index(), variable, value));
-    } else if (e instanceof Expr.Unary unary) {
-      return new Expr.Unary(unary.op(), replace(unary.operand(), variable, value));
-    } else if (e instanceof Expr.Binary binary) {
-      return new Expr.Binary(binary.op(), replace(binary.left(), variable, value), replace(binary.right(), variable, value));
-    } else if (e instanceof Expr.Select select) {
-      return new Expr.Select(replace(select.condition(), variable, value), replace(select.ifTrue(), variable, value),
-          replace(select.ifFalse(), variable, value));
-    } else if (e instanceof Expr.Cast cast) {
-      return new Expr.Cast(cast.dtype(), replace(cast.operand(), variable, value));
-    }
-    return e;
-  }
 
   private static long gcd(long a, long b) {
     return b == 0 ? a : gcd(b, a % b);

@@ -47,4 +47,23 @@ final class Statements {
       loop.body().forEach(s -> forEachStmt(s, action));
     }
   }
+
+  /** {@code e} with {@code variable} replaced by {@code value}. */
+  static Expr substitute(Expr e, Expr.Var variable, Expr value) {
+    if (e.equals(variable)) {
+      return value;
+    } else if (e instanceof Expr.Load load) {
+      return new Expr.Load(load.buffer(), substitute(load.index(), variable, value));
+    } else if (e instanceof Expr.Unary unary) {
+      return new Expr.Unary(unary.op(), substitute(unary.operand(), variable, value));
+    } else if (e instanceof Expr.Binary binary) {
+      return new Expr.Binary(binary.op(), substitute(binary.left(), variable, value), substitute(binary.right(), variable, value));
+    } else if (e instanceof Expr.Select select) {
+      return new Expr.Select(substitute(select.condition(), variable, value), substitute(select.ifTrue(), variable, value),
+          substitute(select.ifFalse(), variable, value));
+    } else if (e instanceof Expr.Cast cast) {
+      return new Expr.Cast(cast.dtype(), substitute(cast.operand(), variable, value));
+    }
+    return e;
+  }
 }
