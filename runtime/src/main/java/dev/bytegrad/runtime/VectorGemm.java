@@ -6,15 +6,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The f32 GEMM on the Vector API, loaded only when {@code jdk.incubator.vector} is in the boot layer.
  *
- * <p>B is packed once per call into column panels {@code NR = 2} vectors wide, zero-padded, contiguous
- * along k. C is computed in register tiles of {@code MR = 6} rows by one panel: twelve vector
- * accumulators, each step along k loading two vectors of B and broadcasting six elements of A — the
- * shape of fast BLAS micro-kernels, sized for the sixteen registers of AVX2. Each row tile of op(A) is
- * first copied into a small interleaved panel, so the broadcasts read one contiguous array whose bounds
- * checks the JIT hoists ({@link GemmTiles} holds the packing and the kernels). Four leftover rows take a
- * 4-row tile (eight take two), fewer go a row at a time; edge columns go through a small scratch tile.
- * Packing copies whole vectors when B is not transposed. Products with few columns go to
- * {@link SkinnyProduct} instead, and a B that stays the same across calls is packed once per epoch
+ * <p>B is packed into column panels {@code NR = 2} vectors wide, zero-padded, contiguous along k. C is
+ * computed in register tiles of {@code MR = 6} rows by one panel: twelve vector accumulators, each step
+ * along k loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS
+ * micro-kernels, sized for the sixteen registers of AVX2. Each row tile of op(A) is first copied into a
+ * small interleaved panel, so the broadcasts read one contiguous array whose bounds checks the JIT hoists
+ * ({@link GemmTiles} holds the packing and the kernels). The loops are blocked the way BLAS blocks them:
+ * groups of {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just
+ * before use, each continuing the sums of the block before), then row tiles, then panels: a tile of A
+ * and a panel's block share L1, the group's blocks stay in L2. Four leftover rows take a 4-row tile
+ * (eight take two), fewer go a row at a time; partial panels go through a small scratch tile. Packing
+ * copies whole vectors when B is not transposed. Products with few columns, or a small C over a long k,
+ * go to {@link SkinnyProduct} instead, and a B that stays the same across calls is packed once per epoch
  * ({@link #sgemmConstantB}). Products of at
  * least {@value #PARALLEL_FLOPS} flops are split by column panels (or row tiles) over a
  * {@link WorkerPool}; the results do not depend on the split. f64 products use {@link ScalarGemm}, on
