@@ -48,7 +48,7 @@ final class InnerLoop {
         bestCost = cost;
       }
     }
-    if (best == innermost || !legal(stores, loops.subList(best, loops.size()))) {
+    if (best == innermost || !Accesses.independent(stores, loops.subList(best, loops.size()), List.of())) {
       return stmt;
     }
     List<Stmt.Loop> order = new ArrayList<>(loops);
@@ -65,35 +65,30 @@ final class InnerLoop {
   private static long cost(List<Stmt.Store> stores, Expr.Var variable) {
     long cost = 0;
     for (Stmt.Store store : stores) {
-      cost += cost(Accesses.stride(store.index(), variable));
+      cost += cost(Accesses.stride(store.index(), variable), store.buffer().dtype().byteSize());
       List<Expr.Load> loads = new ArrayList<>();
       Accesses.loads(store.index(), loads);
       Accesses.loads(store.value(), loads);
       for (Expr.Load load : loads) {
-        cost += cost(Accesses.stride(load.index(), variable));
+        cost += cost(Accesses.stride(load.index(), variable), load.buffer().dtype().byteSize());
       }
     }
     return cost;
   }
 
   /** One access's cost by its stride in elements: nothing for an invariant, most for the same L1 set every time. */
-  private static long cost(long stride) {
+  private static long cost(long stride, int elementBytes) {
     if (stride == 0) {
       return 0;
     } else if (stride == Accesses.NOT_AFFINE) {
       return 8;
     }
-    long bytes = Math.abs(stride) * Float.BYTES;
-    if (bytes <= Float.BYTES) {
+    long bytes = Math.abs(stride) * elementBytes;
+    if (bytes <= elementBytes) {
       return 1;
     } else if (bytes % 4096 == 0) {
       return 32;
     }
     return bytes <= 256 ? 4 : 8;
-  }
-
-  /** Whether {@code stores} may run with {@code moved}'s first loop innermost (see {@link Accesses#independent}). */
-  private static boolean legal(List<Stmt.Store> stores, List<Stmt.Loop> moved) {
-    return Accesses.independent(stores, moved, List.of());
   }
 }

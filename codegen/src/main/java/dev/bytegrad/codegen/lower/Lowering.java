@@ -82,8 +82,8 @@ public final class Lowering {
   /**
    * {@code kernels} merged where they can share a pass ({@link KernelMerging}), their loops reshaped to
    * test and walk memory plainly ({@link RangeSplitting}, {@link LoopSplitting}, {@link ReductionOrder},
-   * {@link InnerLoop}) and split over
-   * threads ({@link Parallelism}), named {@code k0, k1, ...} in the order they run.
+   * {@link InnerLoop}) and split over threads ({@link Parallelism}), named {@code k0, k1, ...} in the
+   * order they run.
    */
   static List<Kernel> optimized(List<Kernel> kernels) {
     List<Kernel> numbered = new ArrayList<>();
