@@ -87,6 +87,39 @@ class ParallelKernelTest {
   }
 
   @Test
+  void anUpdateReadingTheValueStoredBesideIt_isSplit() {
+    // momentum: the velocity, then the weight from that velocity, merged into one pass of two stores
+    Graph g = new Graph();
+    Node v = g.input("v", 300, 200);
+    Node grad = g.input("g", 300, 200);
+    Node w = g.input("w", 300, 200);
+    Node velocity = v.mul(0.9).add(grad);
+    Node weight = w.sub(velocity.mul(0.01));
+    Compiled compiled = GraphCompiler.compile("momentum", new Signature(List.of(v, grad, w), List.of(), List.of(velocity, weight),
+        Map.of()), Backend.ASM);
+    String loops = LoopPrinter.print(compiled.program());
+    assertThat(loops).containsOnlyOnce("kernel ").containsOnlyOnce("split over threads");
+    SplittableRandom random = new SplittableRandom(11);
+    Tensor[] in = new Tensor[3];
+    for (int t = 0; t < 3; t++) {
+      in[t] = Tensor.zeros(DType.F32, Shape.of(300, 200));
+      for (int i = 0; i < in[t].size(); i++) {
+        in[t].floats()[i] = (float) random.nextGaussian();
+      }
+    }
+    float[][] first = null;
+    for (int threads : new int[] {1, 2, 3}) {
+      Gemm.setThreads(threads);
+      Tensor[] out = {Tensor.zeros(DType.F32, Shape.of(300, 200)), Tensor.zeros(DType.F32, Shape.of(300, 200))};
+      compiled.instantiate().run(in, out);
+      if (first == null) {
+        first = new float[][] {out[0].floats(), out[1].floats()};
+      }
+      assertThat(out[1].floats()).as("%d threads", threads).containsExactly(first[1]);
+    }
+  }
+
+  @Test
   void aScatterAddWithRepeatedRows_accumulatesOnOneThread_afterItsZeroingRunsInParts() {
     // 800 rows of 100 added into 400 rows, each twice: parts over the source rows would race on the
     // targets, so only the zeroing (its own nest, its own kernel) is split

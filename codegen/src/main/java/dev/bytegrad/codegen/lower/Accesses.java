@@ -7,9 +7,9 @@ import dev.bytegrad.codegen.loop.Stmt;
 import dev.bytegrad.runtime.DType;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** What an expression of the loop IR reads, and how its memory accesses move with a loop's index. */
 final class Accesses {
@@ -91,13 +91,14 @@ final class Accesses {
    * Whether each iteration of {@code loops} (the loops outside them fixed, those {@code within} them run
    * in any order) stores its own elements: each store writes a buffer no other store writes, at an index
    * that differs between any two iterations of {@code loops}, and what the stores read of the buffers they
-   * write, they read at the element they store (a read-modify-write). Then those iterations may run in any
-   * order, or on different threads, with the same results.
+   * write, they read at the element the iteration stores there (a read-modify-write; a weight updated from
+   * the velocity just stored beside it). Then those iterations may run in any order, or on different
+   * threads, with the same results.
    */
   static boolean independent(List<Stmt.Store> stores, List<Stmt.Loop> loops, List<Stmt.Loop> within) {
-    Set<Buffer> written = new HashSet<>();
+    Map<Buffer, Expr> written = new HashMap<>();
     for (Stmt.Store store : stores) {
-      if (!written.add(store.buffer())) {
+      if (written.put(store.buffer(), store.index()) != null) {
         return false;
       }
     }
@@ -106,7 +107,8 @@ final class Accesses {
       loads(store.index(), loads);
       loads(store.value(), loads);
       for (Expr.Load load : loads) {
-        if (written.contains(load.buffer()) && !(load.buffer().equals(store.buffer()) && load.index().equals(store.index()))) {
+        Expr stored = written.get(load.buffer());
+        if (stored != null && !stored.equals(load.index())) {
           return false;
         }
       }
