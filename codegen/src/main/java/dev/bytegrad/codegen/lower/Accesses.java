@@ -20,21 +20,11 @@ final class Accesses {
 
   /** Adds the loads of {@code e} to {@code loads}, outermost first. */
   static void loads(Expr e, List<Expr.Load> loads) {
-    if (e instanceof Expr.Load load) {
-      loads.add(load);
-      loads(load.index(), loads);
-    } else if (e instanceof Expr.Unary unary) {
-      loads(unary.operand(), loads);
-    } else if (e instanceof Expr.Binary binary) {
-      loads(binary.left(), loads);
-      loads(binary.right(), loads);
-    } else if (e instanceof Expr.Select select) {
-      loads(select.condition(), loads);
-      loads(select.ifTrue(), loads);
-      loads(select.ifFalse(), loads);
-    } else if (e instanceof Expr.Cast cast) {
-      loads(cast.operand(), loads);
-    }
+    Statements.forEachSubexpression(e, sub -> {
+      if (sub instanceof Expr.Load load) {
+        loads.add(load);
+      }
+    });
   }
 
   /**
@@ -64,20 +54,9 @@ final class Accesses {
 
   /** Whether {@code e} reads {@code variable}. */
   static boolean mentions(Expr e, Expr.Var variable) {
-    if (e.equals(variable)) {
-      return true;
-    } else if (e instanceof Expr.Load load) {
-      return mentions(load.index(), variable);
-    } else if (e instanceof Expr.Unary unary) {
-      return mentions(unary.operand(), variable);
-    } else if (e instanceof Expr.Binary binary) {
-      return mentions(binary.left(), variable) || mentions(binary.right(), variable);
-    } else if (e instanceof Expr.Select select) {
-      return mentions(select.condition(), variable) || mentions(select.ifTrue(), variable) || mentions(select.ifFalse(), variable);
-    } else if (e instanceof Expr.Cast cast) {
-      return mentions(cast.operand(), variable);
-    }
-    return false;
+    boolean[] found = {false};
+    Statements.forEachSubexpression(e, sub -> found[0] |= sub.equals(variable));
+    return found[0];
   }
 
   /** Whether {@code e} loads from {@code buffer}. */

@@ -77,29 +77,14 @@ final class LoopSplitting {
   /** {@code divisor} combined (by gcd) with every constant {@code index} is divided by in {@code stmt}. */
   private static long divisor(Stmt stmt, Expr.Var index, long divisor) {
     long[] result = {divisor};
-    Statements.forEachExpr(stmt, e -> result[0] = divisor(e, index, result[0]));
+    Statements.forEachExpr(stmt, e -> Statements.forEachSubexpression(e, sub -> {
+      if (sub instanceof Expr.Binary b && (b.op() == ScalarOp.DIV || b.op() == ScalarOp.REM) && b.left().equals(index)
+          && b.right() instanceof Expr.Const c && b.dtype() == DType.I32 && c.value() > 1) {
+        result[0] = gcd(result[0], (long) c.value());
+      }
+    }));
     return result[0];
   }
-
-  private static long divisor(Expr e, Expr.Var index, long divisor) {
-    if (e instanceof Expr.Binary b) {
-      if ((b.op() == ScalarOp.DIV || b.op() == ScalarOp.REM) && b.left().equals(index) && b.right() instanceof Expr.Const c
-          && b.dtype() == DType.I32 && c.value() > 1) {
-        return gcd(divisor, (long) c.value());
-      }
-      return divisor(b.right(), index, divisor(b.left(), index, divisor));
-    } else if (e instanceof Expr.Load load) {
-      return divisor(load.index(), index, divisor);
-    } else if (e instanceof Expr.Unary unary) {
-      return divisor(unary.operand(), index, divisor);
-    } else if (e instanceof Expr.Select select) {
-      return divisor(select.ifFalse(), index, divisor(select.ifTrue(), index, divisor(select.condition(), index, divisor)));
-    } else if (e instanceof Expr.Cast cast) {
-      return divisor(cast.operand(), index, divisor);
-    }
-    return divisor;
-  }
-
 
   private static long gcd(long a, long b) {
     return b == 0 ? a : gcd(b, a % b);

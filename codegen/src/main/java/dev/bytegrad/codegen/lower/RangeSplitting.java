@@ -47,7 +47,7 @@ final class RangeSplitting {
   private List<Stmt> loop(Expr.Var index, int extent, List<Stmt> body) {
     TreeSet<Integer> cuts = new TreeSet<>();
     for (Stmt stmt : body) {
-      Statements.forEachExpr(stmt, e -> bounds(e, index, extent, cuts));
+      Statements.forEachExpr(stmt, e -> Statements.forEachSubexpression(e, sub -> bound(sub, index, extent, cuts)));
     }
     if (cuts.isEmpty() || cuts.size() >= PIECES) {
       return List.of(new Stmt.Loop(index, extent, body));
@@ -66,27 +66,14 @@ final class RangeSplitting {
     return pieces;
   }
 
-  /** Adds to {@code cuts} the bounds in (0, extent) at which a comparison of {@code index} with a constant changes. */
-  private static void bounds(Expr e, Expr.Var index, int extent, TreeSet<Integer> cuts) {
-    if (e instanceof Expr.Binary b) {
-      if (b.op().isComparison() && b.right() instanceof Expr.Const c && b.left().equals(index)) {
-        int bound = (int) c.value() + (b.op() == ScalarOp.LE || b.op() == ScalarOp.GT ? 1 : 0);
-        if (bound > 0 && bound < extent && b.op() != ScalarOp.EQ && b.op() != ScalarOp.NE) {
-          cuts.add(bound);
-        }
+  /** Adds to {@code cuts} the bound in (0, extent) at which {@code e}, a comparison of {@code index} with a constant, changes. */
+  private static void bound(Expr e, Expr.Var index, int extent, TreeSet<Integer> cuts) {
+    if (e instanceof Expr.Binary b && b.op().isComparison() && b.op() != ScalarOp.EQ && b.op() != ScalarOp.NE
+        && b.right() instanceof Expr.Const c && b.left().equals(index)) {
+      int bound = (int) c.value() + (b.op() == ScalarOp.LE || b.op() == ScalarOp.GT ? 1 : 0);
+      if (bound > 0 && bound < extent) {
+        cuts.add(bound);
       }
-      bounds(b.left(), index, extent, cuts);
-      bounds(b.right(), index, extent, cuts);
-    } else if (e instanceof Expr.Load load) {
-      bounds(load.index(), index, extent, cuts);
-    } else if (e instanceof Expr.Unary unary) {
-      bounds(unary.operand(), index, extent, cuts);
-    } else if (e instanceof Expr.Select select) {
-      bounds(select.condition(), index, extent, cuts);
-      bounds(select.ifTrue(), index, extent, cuts);
-      bounds(select.ifFalse(), index, extent, cuts);
-    } else if (e instanceof Expr.Cast cast) {
-      bounds(cast.operand(), index, extent, cuts);
     }
   }
 

@@ -66,4 +66,23 @@ final class Statements {
     }
     return e;
   }
+
+  /** Calls {@code action} with {@code e} and each of its subexpressions, outermost first. */
+  static void forEachSubexpression(Expr e, Consumer<Expr> action) {
+    action.accept(e);
+    if (e instanceof Expr.Load load) {
+      forEachSubexpression(load.index(), action);
+    } else if (e instanceof Expr.Unary unary) {
+      forEachSubexpression(unary.operand(), action);
+    } else if (e instanceof Expr.Binary binary) {
+      forEachSubexpression(binary.left(), action);
+      forEachSubexpression(binary.right(), action);
+    } else if (e instanceof Expr.Select select) {
+      forEachSubexpression(select.condition(), action);
+      forEachSubexpression(select.ifTrue(), action);
+      forEachSubexpression(select.ifFalse(), action);
+    } else if (e instanceof Expr.Cast cast) {
+      forEachSubexpression(cast.operand(), action);
+    }
+  }
 }
