@@ -8,19 +8,24 @@ import jdk.incubator.vector.VectorSpecies;
  * A product with few columns, {@code C[m, n] = op(A)[m, k] op(B)[k, n]}, split by blocks of rows: either
  * {@code n <= }{@value #COLUMNS} with B not transposed, or a small C ({@link #isDotProduct}) over a long k
  * with A not transposed and B transposed (a convolution's kernel gradient: 20 by 25 outputs, each a sum
- * over 36,864 positions). Columns go {@value #GROUP} at a time: ten classes are two groups, no lane wasted
- * on padding; a last group past n repeats column n - 1 and stores nothing of it.
+ * over 36,864 positions). Columns go in groups; a last group past n repeats column n - 1 and stores nothing
+ * of it.
  * <ul>
- *   <li>A not transposed: rows of A are contiguous along k, so each element of C is a dot product
- *       vectorized along k (lanes summed at the end, the leftover k added in order), two rows at a time
- *       against a group of rows of B transposed — B's own rows when it is stored transposed, else a
- *       transposed copy of it.
+ *   <li>A not transposed, {@value #GROUP} to {@value #WIDE} columns (a classifier's ten classes): each
+ *       element of C is a dot product vectorized along k (lanes summed at the end, the leftover k added
+ *       in order), a row at a time against all {@value #WIDE} columns, B packed in chunks so that every
+ *       step reads one contiguous run of it ({@link #packWide}).
+ *   <li>A not transposed otherwise: the same dot products, two rows by {@value #GROUP} columns at a time,
+ *       against B's own rows when it is stored transposed, else a transposed copy of it.
  *   <li>A transposed: op(A)'s rows for one k are consecutive elements of A, so a block of two vectors of
- *       rows is loaded where it lies and multiplied by the group's elements of B's row k, broadcast; each
- *       element of C is summed in k order with fused multiply-adds, as the tiled kernel sums it. Nothing
- *       is packed.
+ *       rows is loaded where it lies and multiplied by {@value #GROUP} elements of B's row k, broadcast;
+ *       each element of C is summed in k order with fused multiply-adds, as the tiled kernel sums it.
  * </ul>
- * Each row of C is computed the same way whatever the blocks, so results do not depend on the threads.
+ * The kernels are shaped for the JIT as much as for the machine: accumulators and operands fit the
+ * sixteen vector registers (one spilled accumulator halved the two-row kernel's speed at ten columns),
+ * and the arrays the loop over k reads are indexed by constant multiples of its counter, so that their
+ * bounds checks leave the loop. Each row of C is computed the same way whatever the blocks, so results do
+ * not depend on the threads.
  */
 final class SkinnyProduct implements WorkerPool.Job {
   /**
@@ -37,9 +42,21 @@ final class SkinnyProduct implements WorkerPool.Job {
   static final int DOT_ELEMENTS = 1024;
   /** The fewest products each of those dot products sums. */
   static final int DOT_LENGTH = 1024;
-  /** Columns of C computed at once: ten accumulators, two rows (or two vectors of rows) by five columns. */
+  /**
+   * Columns of C the two-row and the transposed kernels compute at once: ten accumulators, two rows (or
+   * two vectors of rows) by five columns.
+   */
   private static final int GROUP = 5;
+  /**
+   * Columns of C the wide kernel computes at once, a row at a time: ten accumulators, each fed straight
+   * from memory (a fused multiply-add with a memory operand), so that with the row's vector they fill
+   * eleven of the sixteen vector registers and none spills.
+   */
+  private static final int WIDE = 10;
   private float[] packed = new float[0];
+  /** Whether B (not transposed, {@value #GROUP} to {@value #WIDE} columns) is packed for the wide kernel. */
+  private boolean wide;
+  private boolean transB;
   /** op(B)'s columns as rows, contiguous along k: B itself when transposed, else {@link #packed}. */
   private float[] bRows;
   private int bRowsOffset;
@@ -72,6 +89,8 @@ final class SkinnyProduct implements WorkerPool.Job {
   void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
       float[] c, int cOffset, int ldc) {
     this.transA = transA;
+    this.transB = transB;
+    this.wide = false;
     this.m = m;
     this.n = n;
     this.k = k;
@@ -85,12 +104,17 @@ final class SkinnyProduct implements WorkerPool.Job {
     this.cOffset = cOffset;
     this.ldc = ldc;
     if (transA) {
-      return; // B's rows are read where they are
+      packGroups();
+      return;
     }
     if (transB) {
       bRows = b;
       bRowsOffset = bOffset;
       bRowStride = ldb;
+      return;
+    }
+    if (n > GROUP && n <= WIDE) {
+      packWide();
       return;
     }
     if (packed.length < n * k) {
@@ -107,6 +131,52 @@ final class SkinnyProduct implements WorkerPool.Job {
     bRowStride = k;
   }
 
+  /**
+   * For the transposed kernel, B's columns a group at a time: {@code packed[(g*k + p)*GROUP + q] = B[p][g*GROUP + q]},
+   * column n - 1 again past n. Indexed by a constant multiple of p, the kernel's reads of it need no bounds
+   * check in the loop over k (the JIT removes them), where B's own stride would leave one per element.
+   */
+  private void packGroups() {
+    int groups = (n + GROUP - 1) / GROUP;
+    if (packed.length < groups * GROUP * k) {
+      packed = new float[groups * GROUP * k];
+    }
+    for (int g = 0; g < groups; g++) {
+      for (int p = 0; p < k; p++) {
+        int source = bOffset + p * ldb;
+        int target = (g * k + p) * GROUP;
+        for (int q = 0; q < GROUP; q++) {
+          packed[target + q] = b[source + Math.min(g * GROUP + q, n - 1)];
+        }
+      }
+    }
+  }
+
+  /**
+   * For the wide kernel, B's columns {@value #WIDE} at a time, each group in chunks of a vector's length
+   * along k: the chunk at p (a multiple of the lanes) holds column g*WIDE + q's elements p..p+LANES-1 at
+   * {@code packed[g*bound*WIDE + p*WIDE + q*LANES + lane]}, column n - 1 again past n. One step of the
+   * kernel reads one chunk, a constant offset from a constant multiple of p apart: one address, no bounds
+   * checks left in the loop. The leftover k past the last whole vector is read from B itself.
+   */
+  private void packWide() {
+    int bound = SPECIES.loopBound(k);
+    int groups = (n + WIDE - 1) / WIDE;
+    if (packed.length < groups * WIDE * bound) {
+      packed = new float[groups * WIDE * bound];
+    }
+    for (int g = 0; g < groups; g++) {
+      for (int p = 0; p < bound; p++) {
+        int source = bOffset + p * ldb;
+        int target = (g * bound + p - p % LANES) * WIDE + p % LANES;
+        for (int q = 0; q < WIDE; q++) {
+          packed[target + q * LANES] = b[source + Math.min(g * WIDE + q, n - 1)];
+        }
+      }
+    }
+    wide = true;
+  }
+
   /** Blocks of rows the product can be split into. */
   int blocks() {
     return transA ? (m + BLOCK - 1) / BLOCK : (m + 1) / 2;
@@ -120,14 +190,65 @@ final class SkinnyProduct implements WorkerPool.Job {
     int last = Math.min(m, (int) ((long) blocks * (part + 1) / parts) * size);
     if (transA) {
       runTransposed(first, last);
+    } else if (wide) {
+      runWide(first, last);
     } else {
       runRows(first, last);
+    }
+  }
+
+  private void runWide(int first, int last) {
+    int bound = SPECIES.loopBound(k);
+    float[] a = this.a;
+    float[] chunks = this.packed;
+    int n = this.n;
+    for (int i = first; i < last; i++) {
+      int row = aOffset + i * lda;
+      for (int j = 0; j < n; j += WIDE) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        FloatVector s4 = s0;
+        FloatVector s5 = s0;
+        FloatVector s6 = s0;
+        FloatVector s7 = s0;
+        FloatVector s8 = s0;
+        FloatVector s9 = s0;
+        int group = j * bound;
+        for (int p = 0; p < bound; p += LANES) {
+          FloatVector x = FloatVector.fromArray(SPECIES, a, row + p);
+          int chunk = group + p * WIDE;
+          s0 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk), s0);
+          s1 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + LANES), s1);
+          s2 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 2 * LANES), s2);
+          s3 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 3 * LANES), s3);
+          s4 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 4 * LANES), s4);
+          s5 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 5 * LANES), s5);
+          s6 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 6 * LANES), s6);
+          s7 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 7 * LANES), s7);
+          s8 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 8 * LANES), s8);
+          s9 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 9 * LANES), s9);
+        }
+        store(i, j, row, bound, s0.reduceLanes(VectorOperators.ADD));
+        store(i, j + 1, row, bound, s1.reduceLanes(VectorOperators.ADD));
+        store(i, j + 2, row, bound, s2.reduceLanes(VectorOperators.ADD));
+        store(i, j + 3, row, bound, s3.reduceLanes(VectorOperators.ADD));
+        store(i, j + 4, row, bound, s4.reduceLanes(VectorOperators.ADD));
+        store(i, j + 5, row, bound, s5.reduceLanes(VectorOperators.ADD));
+        store(i, j + 6, row, bound, s6.reduceLanes(VectorOperators.ADD));
+        store(i, j + 7, row, bound, s7.reduceLanes(VectorOperators.ADD));
+        store(i, j + 8, row, bound, s8.reduceLanes(VectorOperators.ADD));
+        store(i, j + 9, row, bound, s9.reduceLanes(VectorOperators.ADD));
+      }
     }
   }
 
   private void runRows(int first, int last) {
     int bound = SPECIES.loopBound(k);
     float[] rows = bRows;
+    float[] a = this.a;
+    int n = this.n;
     for (int i = first; i < last; i += 2) {
       boolean pair = i + 1 < last;
       int row0 = aOffset + i * lda;
@@ -195,23 +316,24 @@ final class SkinnyProduct implements WorkerPool.Job {
       return;
     }
     float sum = lanes;
-    int w = bRow(j);
     for (int p = bound; p < k; p++) {
-      sum = Math.fma(a[row + p], bRows[w + p], sum);
+      sum = Math.fma(a[row + p], transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j], sum);
     }
     c[cOffset + i * ldc + j] = sum;
   }
 
   private void runTransposed(int first, int last) {
     float[] tile = scratch.get();
+    // the fields in locals: read in the loop over k, they would be loaded again at every step of it
+    float[] a = this.a;
+    float[] groups = this.packed;
+    int lda = this.lda;
+    int n = this.n;
+    int k = this.k;
     int i = first;
     for (; i + BLOCK <= last; i += BLOCK) {
       for (int j = 0; j < n; j += GROUP) {
-        // column j + q of C for rows i..i+BLOCK-1: two vectors each; past n, column n - 1 again
-        int j1 = Math.min(j + 1, n - 1);
-        int j2 = Math.min(j + 2, n - 1);
-        int j3 = Math.min(j + 3, n - 1);
-        int j4 = Math.min(j + 4, n - 1);
+        // column j + q of C for rows i..i+BLOCK-1: two vectors each (past n, column n - 1 again)
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -222,24 +344,25 @@ final class SkinnyProduct implements WorkerPool.Job {
         FloatVector c31 = c00;
         FloatVector c40 = c00;
         FloatVector c41 = c00;
-        for (int p = 0; p < k; p++) {
-          int ap = aOffset + p * lda + i;
+        int group = j * k;
+        int ap = aOffset + i;
+        for (int p = 0; p < k; p++, ap += lda) {
           FloatVector x0 = FloatVector.fromArray(SPECIES, a, ap);
           FloatVector x1 = FloatVector.fromArray(SPECIES, a, ap + LANES);
-          int bp = bOffset + p * ldb;
-          FloatVector y = FloatVector.broadcast(SPECIES, b[bp + j]);
+          int bp = group + p * GROUP;
+          FloatVector y = FloatVector.broadcast(SPECIES, groups[bp]);
           c00 = x0.fma(y, c00);
           c01 = x1.fma(y, c01);
-          y = FloatVector.broadcast(SPECIES, b[bp + j1]);
+          y = FloatVector.broadcast(SPECIES, groups[bp + 1]);
           c10 = x0.fma(y, c10);
           c11 = x1.fma(y, c11);
-          y = FloatVector.broadcast(SPECIES, b[bp + j2]);
+          y = FloatVector.broadcast(SPECIES, groups[bp + 2]);
           c20 = x0.fma(y, c20);
           c21 = x1.fma(y, c21);
-          y = FloatVector.broadcast(SPECIES, b[bp + j3]);
+          y = FloatVector.broadcast(SPECIES, groups[bp + 3]);
           c30 = x0.fma(y, c30);
           c31 = x1.fma(y, c31);
-          y = FloatVector.broadcast(SPECIES, b[bp + j4]);
+          y = FloatVector.broadcast(SPECIES, groups[bp + 4]);
           c40 = x0.fma(y, c40);
           c41 = x1.fma(y, c41);
         }

@@ -18,7 +18,7 @@ class GemmTest {
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
-        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}};
+        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}, {9, 7, 37}};
     return Stream.of(new ScalarGemm(), new VectorGemm(1), new VectorGemm(3, 0)).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName() + " on " + kernel.threads() + " threads",
             kernel, s[0], s[1], s[2])));
