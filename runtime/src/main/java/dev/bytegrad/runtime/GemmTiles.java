@@ -21,18 +21,34 @@ final class GemmTiles {
   private GemmTiles() {}
 
   /**
-   * Rows {@code p0} to {@code p1 - 1} of panels {@code firstPanel} to {@code lastPanel - 1} of op(B):
-   * {@code packed[panel*NR*k + p*NR + jj] = op(B)[p][panel*NR + jj]}, zeros past n.
+   * Rows {@code p0} to {@code p1 - 1} of panels {@code firstPanel} to {@code lastPanel - 1} of op(B), row p of
+   * panel q at {@code packed[base + (q - firstPanel) * panelStride + (p - originRow) * NR + jj] = op(B)[p][q*NR + jj]},
+   * zeros past n: a whole B's panels in place ({@code base = firstPanel * NR * k}, {@code panelStride = NR * k},
+   * origin row 0), or one block of k of a group of panels in a buffer of the group's size ({@code base = 0},
+   * {@code panelStride = NR * (p1 - p0)}, origin p0).
    */
-  static void pack(boolean transB, int n, int k, int p0, int p1, float[] b, int bOffset, int ldb, float[] packed,
-      int firstPanel, int lastPanel) {
-    int fullPanels = Math.min(n / NR, lastPanel);
+  static void pack(boolean transB, int n, int p0, int p1, float[] b, int bOffset, int ldb, float[] packed, int base,
+      int firstPanel, int lastPanel, int panelStride, int originRow) {
+    int fullPanels = Math.max(firstPanel, Math.min(n / NR, lastPanel));
     if (!transB) {
-      // row by row: each row of B is read once, contiguously, and lands as whole vectors in each panel
-      for (int p = p0; p < p1; p++) {
+      // four rows at a time, each row of B read contiguously across the panels: each panel then receives
+      // four rows' worth (256 bytes) in one place, rather than one row in each of as many panels
+      int p = p0;
+      for (; p + 4 <= p1; p += 4) {
         int source = bOffset + p * ldb;
         for (int panel = firstPanel; panel < fullPanels; panel++) {
-          int target = panel * NR * k + p * NR;
+          int target = base + (panel - firstPanel) * panelStride + (p - originRow) * NR;
+          int column = source + panel * NR;
+          for (int r = 0; r < 4; r++) {
+            FloatVector.fromArray(SPECIES, b, column + r * ldb).intoArray(packed, target + r * NR);
+            FloatVector.fromArray(SPECIES, b, column + r * ldb + LANES).intoArray(packed, target + r * NR + LANES);
+          }
+        }
+      }
+      for (; p < p1; p++) {
+        int source = bOffset + p * ldb;
+        for (int panel = firstPanel; panel < fullPanels; panel++) {
+          int target = base + (panel - firstPanel) * panelStride + (p - originRow) * NR;
           FloatVector.fromArray(SPECIES, b, source + panel * NR).intoArray(packed, target);
           FloatVector.fromArray(SPECIES, b, source + panel * NR + LANES).intoArray(packed, target + LANES);
         }
@@ -41,24 +57,24 @@ final class GemmTiles {
       // B's rows are op(B)'s columns: read each along k in blocks of PACK_K, so that the block of the panel
       // being written (PACK_K x NR floats) stays in L1 while its sixteen columns fill in
       for (int panel = firstPanel; panel < fullPanels; panel++) {
-        int base = panel * NR * k;
+        int start = base + (panel - firstPanel) * panelStride - originRow * NR;
         for (int q0 = p0; q0 < p1; q0 += PACK_K) {
           int q1 = Math.min(p1, q0 + PACK_K);
           for (int jj = 0; jj < NR; jj++) {
             int source = bOffset + (panel * NR + jj) * ldb;
             for (int p = q0; p < q1; p++) {
-              packed[base + p * NR + jj] = b[source + p];
+              packed[start + p * NR + jj] = b[source + p];
             }
           }
         }
       }
     }
     if (lastPanel * NR > n && lastPanel > firstPanel) {
-      int base = (lastPanel - 1) * NR * k;
+      int start = base + (lastPanel - 1 - firstPanel) * panelStride - originRow * NR;
       for (int p = p0; p < p1; p++) {
         for (int jj = 0; jj < NR; jj++) {
           int j = (lastPanel - 1) * NR + jj;
-          packed[base + p * NR + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
+          packed[start + p * NR + jj] = j >= n ? 0f : transB ? b[bOffset + j * ldb + p] : b[bOffset + p * ldb + j];
         }
       }
     }

@@ -151,6 +151,15 @@ final class VectorGemm implements GemmKernel {
     /** Whether {@link #panels} already hold all of op(B). */
     private boolean prepacked;
     private final float[][] edges;
+    /**
+     * Each part's block of k of a group of panels, packed just before use when B is not kept whole: a
+     * buffer of the group's size (at most 512 KiB) stays in L2 from one block to the next, where writing
+     * each block into a whole B's panels streamed megabytes through the caches (LeNet's 500 x 4096
+     * im2col: packing took 28% of the product).
+     */
+    private final float[][] groupPanels;
+    /** Whether {@link #panels} is a kept slot being filled in this call: packed whole, in place. */
+    private boolean keeping;
     /** Each part's row tile of op(A), packed: {@code aPanels[part][p * MR + r] = op(A)[i + r][p]}. */
     private final float[][] aPanels;
     private float[] packed = new float[0];
@@ -173,6 +182,7 @@ final class VectorGemm implements GemmKernel {
     Product(int threads) {
       edges = new float[threads][MR * NR];
       aPanels = new float[threads][0];
+      groupPanels = new float[threads][0];
     }
 
     void set(boolean transA, boolean transB, int m, int n, int k,
@@ -191,13 +201,10 @@ final class VectorGemm implements GemmKernel {
       this.c = c;
       this.cOffset = cOffset;
       this.ldc = ldc;
-      int panels = (n + NR - 1) / NR;
-      if (packed.length < panels * NR * k) {
-        packed = new float[panels * NR * k];
-      }
       this.packedAll = false;
       this.panels = packed;
       this.prepacked = false;
+      this.keeping = false;
     }
 
     /** Reads B from its kept panels if they were packed in this epoch; else packs it into a kept slot for later calls. */
@@ -229,12 +236,20 @@ final class VectorGemm implements GemmKernel {
       slot.transB = transB;
       slot.epoch = epoch;
       panels = slot.panels;
+      keeping = true;
     }
 
     /** Packs all of B now, so that {@link #run} splits rows rather than panels. */
     void packAll() {
+      if (!keeping && !prepacked) {
+        int size = (n + NR - 1) / NR * NR * k;
+        if (packed.length < size) {
+          packed = new float[size];
+        }
+        panels = packed;
+      }
       if (!prepacked) {
-        GemmTiles.pack(transB, n, k, 0, k, b, bOffset, ldb, panels, 0, (n + NR - 1) / NR);
+        GemmTiles.pack(transB, n, 0, k, b, bOffset, ldb, panels, 0, 0, (n + NR - 1) / NR, NR * k, 0);
       }
       packedAll = true;
     }
@@ -259,17 +274,30 @@ final class VectorGemm implements GemmKernel {
       // panels stays for every row tile, packed just before (unless kept or packed beforehand for a split
       // by rows). Each block of k continues the sums of the one before.
       boolean pack = !packedAll && !prepacked;
+      boolean local = pack && !keeping;
       int blocks = Math.max(1, (k + KC - 1) / KC);
       int blockLength = Math.max(1, (k + blocks - 1) / blocks);
+      if (local && groupPanels[part].length < PANEL_GROUP * NR * blockLength) {
+        groupPanels[part] = new float[PANEL_GROUP * NR * blockLength];
+      }
       for (int group = first; group < last; group += PANEL_GROUP) {
         int groupEnd = Math.min(last, group + PANEL_GROUP);
         int kc;
         for (int p0 = 0; ; p0 += kc) {
           kc = Math.min(blockLength, k - p0);
-          if (pack) {
-            GemmTiles.pack(transB, n, k, p0, p0 + kc, b, bOffset, ldb, this.panels, group, groupEnd);
+          float[] source = this.panels;
+          // where panel q's block starts: panelZero + q * panelStride
+          int panelStride = NR * k;
+          int panelZero = p0 * NR;
+          if (local) {
+            source = groupPanels[part];
+            panelStride = NR * kc;
+            panelZero = -group * panelStride;
+            GemmTiles.pack(transB, n, p0, p0 + kc, b, bOffset, ldb, source, 0, group, groupEnd, panelStride, p0);
+          } else if (pack) {
+            GemmTiles.pack(transB, n, p0, p0 + kc, b, bOffset, ldb, source, group * panelStride, group, groupEnd, panelStride, 0);
           }
-          rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part);
+          rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part, source, panelZero, panelStride);
           if (p0 + kc >= k) {
             break;
           }
@@ -278,7 +306,8 @@ final class VectorGemm implements GemmKernel {
     }
 
     /** Rows {@code firstRow..lastRow-1} of C times panels {@code first..last-1}, over k from {@code p0}, {@code kc} long. */
-    private void rowTiles(int firstRow, int lastRow, int first, int last, int p0, int kc, boolean accumulate, int part) {
+    private void rowTiles(int firstRow, int lastRow, int first, int last, int p0, int kc, boolean accumulate, int part,
+        float[] panels, int panelZero, int panelStride) {
       int strideI = transA ? 1 : lda;
       int strideP = transA ? lda : 1;
       float[] edge = edges[part];
@@ -304,14 +333,14 @@ final class VectorGemm implements GemmKernel {
               System.arraycopy(c, cOffset + (i + r) * ldc + j, edge, r * NR, columns);
             }
           }
-          int panelBase = panel * NR * k + p0 * NR;
+          int panelBase = panelZero + panel * panelStride;
           if (rows == MR) {
-            GemmTiles.tile6(aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tile6(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           } else if (rows >= 4) {
-            GemmTiles.tile4(aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
-            GemmTiles.tileRows(4, rows, aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tile4(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tileRows(4, rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           } else {
-            GemmTiles.tileRows(0, rows, aPanel, kc, this.panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tileRows(0, rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           }
           if (!full) {
             for (int r = 0; r < rows; r++) {
