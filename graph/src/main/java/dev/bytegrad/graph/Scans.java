@@ -1,7 +1,10 @@
 package dev.bytegrad.graph;
 
+import dev.bytegrad.graph.op.Exp;
+import dev.bytegrad.graph.op.Logistic;
 import dev.bytegrad.graph.op.Scan;
 import dev.bytegrad.graph.op.ScanBody;
+import dev.bytegrad.graph.op.Tanh;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,11 +59,12 @@ public final class Scans {
     private final List<Node> operands;
     private final Scan scan;
 
-    private Result(Scan scan, List<Node> operands) {
+    private Result(Scan scan, List<Node> operands, int outputs) {
       this.scan = scan;
       this.operands = operands;
       int m = scan.body().carries().size();
-      int q = scan.body().outputs().size();
+      // the step's own outputs; the residuals after them are the business of reverse mode
+      int q = outputs;
       this.results = new Node[m + q];
       Graph graph = operands.get(0).graph();
       for (int k = 0; k < m + q; k++) {
@@ -155,14 +159,41 @@ public final class Scans {
     }
     List<Node> constants = new ArrayList<>(graph.captures().values());
     List<Node> captured = new ArrayList<>(graph.captures().keySet());
+    List<Node> withResiduals = new ArrayList<>(outputs);
+    withResiduals.addAll(residuals(newCarries, outputs, carries, slices));
     ScanBody body;
     try {
-      body = new ScanBody(graph, carries, slices, constants, newCarries, outputs);
+      body = new ScanBody(graph, carries, slices, constants, newCarries, withResiduals);
     } catch (IllegalArgumentException e) {
       throw new GraphBuildException("scan", types, e.getMessage(), CallSite.capture());
     }
     operands.addAll(captured);
-    return new Result(new Scan(body, length, reverse, 0), operands);
+    return new Result(new Scan(body, length, reverse, 0), operands, outputs.size());
+  }
+
+  /**
+   * The residuals of a step: the values of its sigmoids, tanhs and exponentials that change from step to
+   * step, added after the step's own outputs. Their derivatives are written in their values, so reverse
+   * mode reads them from the forward loop (which stacks them only then) instead of computing each step
+   * again in the backward loop: an LSTM's gates, and the matrix product they come from, once a step rather
+   * than twice. A loop run without its derivative computes none of them.
+   */
+  private static List<Node> residuals(List<Node> newCarries, List<Node> outputs, List<Node> carries, List<Node> slices) {
+    List<Node> results = new ArrayList<>(newCarries);
+    results.addAll(outputs);
+    java.util.Set<Node> varying = new java.util.HashSet<>(carries);
+    varying.addAll(slices);
+    List<Node> residuals = new ArrayList<>();
+    for (Node node : Topology.reachable(results)) {
+      if (node.inputs().stream().anyMatch(varying::contains)) {
+        varying.add(node);
+        boolean readsItsValue = node.op() instanceof Logistic || node.op() instanceof Tanh || node.op() instanceof Exp;
+        if (readsItsValue && !outputs.contains(node) && node.dtype().isFloating()) {
+          residuals.add(node);
+        }
+      }
+    }
+    return residuals;
   }
 
   private static List<TensorType> types(List<Node> nodes) {

@@ -24,8 +24,9 @@ import java.util.function.BiFunction;
  *
  * <p>Reverse mode is a scan running the other way: its carries are the cotangents of the carries and
  * the sums of the constants' cotangents, its output the cotangent of each sequence slice. Each backward
- * step recomputes its forward step from the carry history, so the memory kept is the carries of every
- * step and nothing else of the body. Forward mode is one scan carrying values and tangents together.
+ * step reads what it needs of its forward step from the carry history and from the body's outputs
+ * (among them the residuals {@code Scans} adds: values whose derivatives are written in them), and
+ * computes the rest again from the carries. Forward mode is one scan carrying values and tangents together.
  * Both are scans whose bodies are derived by autodiff of this body, so they differentiate again.
  */
 public record Scan(ScanBody body, int length, boolean reverse, int output) implements Primitive {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The derivatives of a {@link Scan}, both scans themselves. Reverse mode: one backward scan for all the
- * siblings of a loop, recomputing each step from the saved carries, with the constants' gradient terms
+ * siblings of a loop, reading the forward values it needs from the saved carries and stacked outputs
+ * (computing again only what neither holds), with the constants' gradient terms
  * that allow it computed after the loop from stacked values. Forward mode: one scan carrying tangents
  * beside values. The derived bodies are built by {@link Autodiff} and kept in the forward body.
  */
@@ -72,7 +73,11 @@ final class ScanDerivatives {
     for (int j = 0; j < m; j++) {
       inputs.add(graph.apply(scan.result(m + q + j), operands));
     }
-    inputs.addAll(operands.subList(m, m + n + p));
+    inputs.addAll(operands.subList(m, m + n));
+    for (int i : backward.saved()) {
+      inputs.add(graph.apply(scan.result(m + i), operands));
+    }
+    inputs.addAll(operands.subList(m + n, m + n + p));
     Scan reverse = new Scan(backward.body(), scan.length(), !scan.reverse(), 0);
     int backCarries = backward.body().carries().size();
     java.util.function.IntFunction<Node> stacked = ref -> ref >= 0
@@ -104,7 +109,7 @@ final class ScanDerivatives {
    * accumulates it step by step ({@code -1} for none), and terms computed after the loop from values
    * stacked over the steps.
    */
-  private record Backward(ScanBody body, List<Integer> accumulated, List<List<Term>> terms) {}
+  private record Backward(ScanBody body, List<Integer> accumulated, List<List<Term>> terms, List<Integer> saved) {}
 
   /**
    * A term of a constant's cotangent summed over the steps, computed once after the loop instead of in
@@ -251,7 +256,55 @@ final class ScanDerivatives {
       }
       newCarries.add(next);
     }
-    return new Backward(new ScanBody(graph, carries, sequences, constants, newCarries, outputs), accumulated, terms);
+    return readSaved(graph, results.subList(m, m + body.outputs().size()), carries, sequences, constants, newCarries,
+        outputs, accumulated, terms);
+  }
+
+  /**
+   * The backward body, reading the forward values it needs that the forward loop stacks as outputs (a
+   * gate's activation kept as a residual, see {@code Scans}) instead of computing them again from the
+   * carries: each such output becomes one more sequence of the backward loop, read at the step's slice.
+   * A forward value is needed as a value only here, after differentiation, so replacing it cuts no
+   * derivative path; what it was computed from is left unused, and dropped.
+   */
+  private static Backward readSaved(Graph built, List<Node> forwardOutputs, List<Node> carries, List<Node> sequences,
+      List<Node> constants, List<Node> newCarries, List<Node> outputs, List<Integer> accumulated, List<List<Term>> terms) {
+    List<Node> backResults = new ArrayList<>(newCarries);
+    backResults.addAll(outputs);
+    java.util.Set<Node> reachable = new java.util.HashSet<>(dev.bytegrad.graph.Topology.reachable(backResults));
+    List<Integer> saved = new ArrayList<>();
+    for (int i = 0; i < forwardOutputs.size(); i++) {
+      Node value = forwardOutputs.get(i);
+      if (!(value.op() instanceof Leaf) && reachable.contains(value) && forwardOutputs.indexOf(value) == i) {
+        saved.add(i);
+      }
+    }
+    if (saved.isEmpty()) {
+      return new Backward(new ScanBody(built, carries, sequences, constants, newCarries, outputs), accumulated, terms, List.of());
+    }
+    Graph graph = new Graph();
+    Map<Node, Node> substitution = new HashMap<>();
+    java.util.function.Function<List<Node>, List<Node>> redeclare = old -> {
+      List<Node> fresh = new ArrayList<>();
+      for (Node input : old) {
+        Node copy = graph.input(((Input) input.op()).name(), input.dtype(), input.shape().dims());
+        substitution.put(input, copy);
+        fresh.add(copy);
+      }
+      return fresh;
+    };
+    List<Node> newCarryInputs = redeclare.apply(carries);
+    List<Node> newSequences = redeclare.apply(sequences);
+    List<Node> newConstants = redeclare.apply(constants);
+    for (int i : saved) {
+      Node value = forwardOutputs.get(i);
+      Node input = graph.input("saved" + i, value.dtype(), value.shape().dims());
+      substitution.put(value, input);
+      newSequences.add(input);
+    }
+    List<Node> copied = graph.inline(backResults, substitution);
+    return new Backward(new ScanBody(graph, newCarryInputs, newSequences, newConstants,
+        copied.subList(0, newCarries.size()), copied.subList(newCarries.size(), copied.size())), accumulated, terms, saved);
   }
 
   /** The terms of a sum, splitting additions of operands of the sum's own type. */

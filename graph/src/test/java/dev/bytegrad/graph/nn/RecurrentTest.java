@@ -139,6 +139,35 @@ class RecurrentTest {
   }
 
   @Test
+  void lstm_backwardLoopReadsTheGatesFromTheForwardLoop_ratherThanComputingThemAgain() {
+    Model model = model(true, false);
+    List<Node> grads = Autodiff.grad(model.loss(), model.parameters());
+    List<dev.bytegrad.graph.op.Scan> loops = dev.bytegrad.graph.Topology.reachable(grads).stream()
+        .filter(node -> node.op() instanceof dev.bytegrad.graph.op.Scan).map(node -> (dev.bytegrad.graph.op.Scan) node.op())
+        .distinct().toList();
+    dev.bytegrad.graph.op.ScanBody forward = loops.stream().filter(scan -> !scan.reverse()).findFirst().orElseThrow().body();
+    dev.bytegrad.graph.op.ScanBody backward = loops.stream().filter(dev.bytegrad.graph.op.Scan::reverse).findFirst().orElseThrow().body();
+    // the step's own output (h), then its residuals: three sigmoid gates, the tanh candidate and tanh(c)
+    assertThat(forward.outputs()).hasSize(6);
+    assertThat(dev.bytegrad.graph.Topology.reachable(backward.results()))
+        .as("the backward step computes no activation and no product of the carry with the recurrent weight again")
+        .noneMatch(node -> node.op() instanceof dev.bytegrad.graph.op.Logistic || node.op() instanceof dev.bytegrad.graph.op.Tanh)
+        .filteredOn(node -> node.op() instanceof dev.bytegrad.graph.op.MatMul).hasSize(1);
+    assertThat(backward.sequences().stream().map(node -> ((dev.bytegrad.graph.op.Input) node.op()).name()))
+        .contains("saved1", "saved2", "saved3", "saved4", "saved5");
+  }
+
+  @Test
+  void lstm_withoutDerivatives_givesOnlyItsOwnOutputs() {
+    Graph graph = new Graph();
+    Node x = graph.input("x", DType.F64, 4, 1, 8);
+    Node zeros = graph.constant(0, DType.F64).broadcastTo(Shape.of(1, 2));
+    Scans.Result result = Recurrent.lstm(x, zeros, zeros, "cell", Init.uniform(-1, 1));
+    assertThat(result.outputs()).hasSize(1);
+    assertThat(result.outputs().get(0).shape()).isEqualTo(Shape.of(4, 1, 2));
+  }
+
+  @Test
   void lstm_carriesItsStateAcrossCalls_likeOneLongerSequence() {
     // truncated BPTT's forward pass: two halves, the second starting from the first's final state
     Graph graph = new Graph();
