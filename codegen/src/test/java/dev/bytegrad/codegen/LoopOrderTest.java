@@ -8,6 +8,7 @@ import dev.bytegrad.graph.Graph;
 import dev.bytegrad.graph.Interpreter;
 import dev.bytegrad.graph.Node;
 import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -69,8 +70,8 @@ class LoopOrderTest {
     Node sum = x.mT().sum(1);
     Node largest = max.mT().max(1);
     String loops = check(List.of(x, max), List.of(sum, largest));
-    assertThat(loops).contains("for i1 < 36:\n    for i0 < 20:\n      output0[i0] = output0[i0] + x[i1 * 20 + i0]")
-        .doesNotContain("acc");
+    // ... each row of twenty added at once, by the runtime's vectorized accumulate
+    assertThat(loops).contains("for i1 < 36:\n    output0[0 + i] += x[i1 * 20 + i] for i < 20, vectorized");
     // each channel still sums its positions in order: the same float as the obvious loop
     Compiled compiled = GraphCompiler.compile("sums", new Signature(List.of(x, max), List.of(), List.of(sum), Map.of()), Backend.ASM);
     Tensor xv = Tensor.zeros(DType.F32, x.shape());
@@ -87,6 +88,32 @@ class LoopOrderTest {
       }
       assertThat(out.floats()[c]).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aScatterAddOfRows_addsEachRowAtOnce_withTheSameBits() {
+    // col2im's shape: rows of updates added into the rows a constant table names, some rows twice
+    Graph g = new Graph();
+    Node updates = g.input("updates", 6, 16);
+    int[] rows = {0, 2, 0, 1, 2, 0};
+    Node out = updates.scatterAdd(g.constant(Tensor.ofInts(Shape.of(6), rows)), 3);
+    String loops = check(List.of(updates), List.of(out));
+    assertThat(loops).contains("for i2 < 6:\n    output0[constant0[i2] * 16 + i] += updates[i2 * 16 + i] for i < 16, vectorized");
+    Compiled compiled = GraphCompiler.compile("scatter", new Signature(List.of(updates), List.of(), List.of(out), Map.of()), Backend.ASM);
+    Tensor x = Tensor.zeros(DType.F32, updates.shape());
+    SplittableRandom random = new SplittableRandom(5);
+    for (int e = 0; e < x.size(); e++) {
+      x.floats()[e] = (float) random.nextGaussian();
+    }
+    Tensor result = Tensor.zeros(DType.F32, out.shape());
+    compiled.instantiate().run(new Tensor[] {x}, new Tensor[] {result});
+    float[] expected = new float[3 * 16];
+    for (int r = 0; r < rows.length; r++) {
+      for (int j = 0; j < 16; j++) {
+        expected[rows[r] * 16 + j] += x.floats()[r * 16 + j];
+      }
+    }
+    assertThat(result.floats()).containsExactly(expected);
   }
 
   @Test

@@ -43,4 +43,14 @@ final class VectorFunctions implements Vectors.Functions {
     }
     tail.sigmoid(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
   }
+
+  @Override
+  public void accumulate(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
+    int bound = SPECIES.loopBound(n);
+    for (int i = 0; i < bound; i += SPECIES.length()) {
+      FloatVector.fromArray(SPECIES, dst, dstOffset + i).add(FloatVector.fromArray(SPECIES, src, srcOffset + i))
+          .intoArray(dst, dstOffset + i);
+    }
+    tail.accumulate(src, srcOffset + bound, dst, dstOffset + bound, n - bound);
+  }
 }

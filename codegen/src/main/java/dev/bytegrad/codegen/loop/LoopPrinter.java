@@ -69,6 +69,10 @@ public final class LoopPrinter {
       text.append(assign.local().name()).append(" = ").append(expression(assign.value(), 0));
     } else if (statement instanceof Stmt.Call call) {
       text.append("call ").append(call.kernel().name());
+    } else if (statement instanceof Stmt.Apply apply && apply.function().equals("accumulate")) {
+      text.append(apply.dst().name()).append('[').append(expression(apply.dstOffset(), 0)).append(" + i] += ")
+          .append(apply.src().name()).append('[').append(expression(apply.srcOffset(), 0)).append(" + i] for i < ")
+          .append(apply.n()).append(", vectorized");
     } else if (statement instanceof Stmt.Apply apply) {
       text.append(apply.dst().name()).append('[').append(expression(apply.dstOffset(), 0)).append(" + i] = ").append(apply.function())
           .append('(').append(apply.src().name()).append('[').append(expression(apply.srcOffset(), 0)).append(" + i]) for i < ")

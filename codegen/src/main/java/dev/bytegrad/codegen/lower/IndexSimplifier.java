@@ -60,7 +60,8 @@ final class IndexSimplifier {
     } else if (stmt instanceof Stmt.Call || stmt instanceof Stmt.GemmEpoch) {
       return stmt;
     } else if (stmt instanceof Stmt.Apply apply) {
-      return new Stmt.Apply(apply.function(), apply.src(), expr(apply.srcOffset()), apply.dst(), expr(apply.dstOffset()), apply.n());
+      return new Stmt.Apply(apply.function(), apply.src(), index(expr(apply.srcOffset())), apply.dst(), index(expr(apply.dstOffset())),
+          apply.n());
     } else if (stmt instanceof Stmt.PartLoop loop) {
       ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
       Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()));
@@ -153,7 +154,8 @@ final class IndexSimplifier {
     long constant = collect(e, 1, terms);
     Map<Expr, Long> before = new LinkedHashMap<>(terms);
     constant += recombine(terms);
-    if (terms.equals(before) && addends(e) < 2) {
+    // as it is, unless constants fold: two or more into one, or a lone zero into nothing
+    if (terms.equals(before) && addends(e) < 2 && !(addends(e) == 1 && constant == 0 && !terms.isEmpty())) {
       return e;
     }
     terms.values().removeIf(coefficient -> coefficient == 0);
