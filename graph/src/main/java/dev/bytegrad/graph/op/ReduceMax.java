@@ -30,8 +30,10 @@ public record ReduceMax(List<Integer> axes, boolean keepDims) implements Primiti
     Node x = y.input(0);
     Shape kept = Indexing.keptShape(x.shape(), axes);
     Node winners = x.eq(y.reshape(kept).broadcastTo(x.shape())).cast(x.dtype());
-    Node count = winners.sum(axes, true).broadcastTo(x.shape());
-    return List.of(g.reshape(kept).broadcastTo(x.shape()).mul(winners).div(count));
+    // each winner's share, g / count, divided once per output rather than once per input (a 2x2 pool's
+    // gradient: a quarter of the divisions); times a winner's 0 or 1 it is the same float as g * winner / count
+    Node share = g.reshape(kept).div(winners.sum(axes, true));
+    return List.of(share.broadcastTo(x.shape()).mul(winners));
   }
 
   @Override

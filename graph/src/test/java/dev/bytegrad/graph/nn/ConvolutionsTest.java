@@ -152,6 +152,24 @@ class ConvolutionsTest {
   }
 
   @Test
+  void maxGradient_sharesEachOutputsGradientEquallyAmongTiedWinners_inF32Bits() {
+    // windows of four along the last axis, with ties: each winner gets g / count, the others zero, the
+    // same float as g * winner / count (the share is divided once per window)
+    Graph graph = new Graph();
+    Node x = graph.input("x", 3, 4);
+    Node g = graph.input("g", 3);
+    Node dx = Autodiff.vjp(List.of(x.max(1)), List.of(g), List.of(x)).get(0);
+    Tensor xs = Tensor.ofFloats(Shape.of(3, 4), 1, 5, 5, 2, -3, -3, -3, -3, 0, 7, -1, 6);
+    Tensor gs = Tensor.ofFloats(Shape.of(3), 0.7f, -1.3f, 2.9f);
+    float[] got = Interpreter.declared().evaluate(List.of(dx), Map.of(x, xs, g, gs)).get(0).floats();
+    float[] winners = {0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 0, 0};
+    float[] counts = {2, 4, 1};
+    for (int e = 0; e < 12; e++) {
+      assertThat(got[e]).as("element %d", e).isEqualTo(gs.floats()[e / 4] * winners[e] / counts[e / 4]);
+    }
+  }
+
+  @Test
   void secondOrder_hessianVectorProducts_matchFiniteDifferencesOfTheGradient() {
     Net net = Net.create(false);
     Map<Node, Tensor> feeds = net.feeds(4);
