@@ -113,6 +113,9 @@ final class VectorGemm implements GemmKernel {
     if (2L * m * n * k < parallelFlops) {
       pool.run(product, 1);
     } else if (panels >= pool.threads() || panels >= tiles) {
+      if (pool.threads() > 1 && panels > 1) {
+        product.shareA(pool);
+      }
       pool.run(product, panels);
     } else {
       // few columns (a softmax's ten classes): pack B once here, split the rows instead
@@ -160,6 +163,15 @@ final class VectorGemm implements GemmKernel {
     private final float[][] groupPanels;
     /** Whether {@link #panels} is a kept slot being filled in this call: packed whole, in place. */
     private boolean keeping;
+    /**
+     * All of op(A), packed tile after tile over the whole of k ({@code sharedA[t*MR*k + p*MR + r]}), when a
+     * product split by panels packs it once for every part ({@link #shareA}) rather than each part packing
+     * every tile again: at two threads the copies were a fifth of the MLP's products.
+     */
+    private float[] sharedA = new float[0];
+    private boolean aShared;
+    /** Whether {@link #run} packs tiles of A into {@link #sharedA} (the first of the two jobs) or multiplies. */
+    private boolean packingA;
     /** Each part's row tile of op(A), packed: {@code aPanels[part][p * MR + r] = op(A)[i + r][p]}. */
     private final float[][] aPanels;
     private float[] packed = new float[0];
@@ -205,6 +217,47 @@ final class VectorGemm implements GemmKernel {
       this.panels = packed;
       this.prepacked = false;
       this.keeping = false;
+      this.aShared = false;
+    }
+
+    /**
+     * Packs all of op(A) into {@link #sharedA} on {@code pool}, the row tiles split among the parts, for
+     * the parts of the multiplication to read.
+     */
+    void shareA(WorkerPool pool) {
+      int tiles = (m + MR - 1) / MR;
+      if (sharedA.length < tiles * MR * k) {
+        sharedA = new float[tiles * MR * k];
+      }
+      packingA = true;
+      try {
+        pool.run(this, tiles);
+      } finally {
+        packingA = false;
+      }
+      aShared = true;
+    }
+
+    /** Part {@code part} of {@code parts} of the tiles of op(A), into {@link #sharedA}. */
+    private void packShared(int part, int parts) {
+      int tiles = (m + MR - 1) / MR;
+      int firstTile = (int) ((long) tiles * part / parts);
+      int lastTile = (int) ((long) tiles * (part + 1) / parts);
+      int strideI = transA ? 1 : lda;
+      int strideP = transA ? lda : 1;
+      int rows;
+      int tile = 0;
+      for (int i = 0; i < m && tile < lastTile; i += rows, tile++) {
+        rows = tileRows(i, m);
+        if (tile >= firstTile) {
+          GemmTiles.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, sharedA, tile * MR * k);
+        }
+      }
+    }
+
+    /** The rows of the tile at row {@code i} of rows ending at {@code end}: the last eight as two tiles of four (32 = 4 x 6 + 2 x 4). */
+    private static int tileRows(int i, int end) {
+      return end - i == 8 ? 4 : Math.min(MR, end - i);
     }
 
     /** Reads B from its kept panels if they were packed in this epoch; else packs it into a kept slot for later calls. */
@@ -256,6 +309,10 @@ final class VectorGemm implements GemmKernel {
 
     @Override
     public void run(int part, int parts) {
+      if (packingA) {
+        packShared(part, parts);
+        return;
+      }
       int panels = (n + NR - 1) / NR;
       int tiles = (m + MR - 1) / MR;
       int first = 0;
@@ -316,10 +373,16 @@ final class VectorGemm implements GemmKernel {
       }
       float[] aPanel = aPanels[part];
       int rows;
-      for (int i = firstRow; i < lastRow; i += rows) {
-        // the last eight rows as two tiles of four (a batch of 32 = 4 x 6 + 2 x 4), not six and two a row at a time
-        rows = lastRow - i == 8 ? 4 : Math.min(MR, lastRow - i);
-        GemmTiles.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel);
+      int tile = 0;
+      for (int i = firstRow; i < lastRow; i += rows, tile++) {
+        rows = tileRows(i, lastRow);
+        // the tile's block of k into this part's own small panel: copied whole from the tiles packed by the
+        // first job, or packed now
+        if (aShared) {
+          System.arraycopy(sharedA, tile * MR * k + p0 * MR, aPanel, 0, MR * kc);
+        } else {
+          GemmTiles.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel, 0);
+        }
         for (int panel = first; panel < last; panel++) {
           int j = panel * NR;
           int columns = Math.min(NR, n - j);
