@@ -109,9 +109,25 @@ public final class Scans {
 
   /**
    * {@code step} applied {@code length} times, from {@code init}, reading slice t of each sequence at
-   * step t — from the last slice to the first when {@code reverse}.
+   * step t — from the last slice to the first when {@code reverse}. Reverse mode reads the step's
+   * residuals from this loop (see {@link #recomputing} for the other trade).
    */
   public static Result scan(List<Node> init, List<Node> sequences, int length, boolean reverse, Step step) {
+    return scan(init, sequences, length, reverse, step, true);
+  }
+
+  /**
+   * As {@link #scan(List, List, int, boolean, Step)}, but reverse mode keeps only the carries of each step
+   * and computes the rest of the step again in the backward loop, as {@code jax.checkpoint} does: less
+   * memory (an LSTM's residuals are five times its hidden state per step), more arithmetic (its gate
+   * product twice a step).
+   */
+  public static Result recomputing(List<Node> init, List<Node> sequences, int length, boolean reverse, Step step) {
+    return scan(init, sequences, length, reverse, step, false);
+  }
+
+  private static Result scan(List<Node> init, List<Node> sequences, int length, boolean reverse, Step step,
+      boolean keepResiduals) {
     List<Node> operands = new ArrayList<>(init);
     operands.addAll(sequences);
     if (operands.isEmpty()) {
@@ -160,7 +176,9 @@ public final class Scans {
     List<Node> constants = new ArrayList<>(graph.captures().values());
     List<Node> captured = new ArrayList<>(graph.captures().keySet());
     List<Node> withResiduals = new ArrayList<>(outputs);
-    withResiduals.addAll(residuals(newCarries, outputs, carries, slices));
+    if (keepResiduals) {
+      withResiduals.addAll(residuals(newCarries, outputs, carries, slices));
+    }
     ScanBody body;
     try {
       body = new ScanBody(graph, carries, slices, constants, newCarries, withResiduals);

@@ -158,6 +158,35 @@ class RecurrentTest {
   }
 
   @Test
+  void recomputing_keepsOnlyTheCarries_andGivesTheSameGradients() {
+    Graph graph = new Graph();
+    Node x = graph.input("x", DType.F64, 4, 2, 3);
+    Node w = graph.parameter("w", Init.uniform(-1, 1), DType.F64, 3, 3);
+    Node zeros = graph.constant(0, DType.F64).broadcastTo(Shape.of(2, 3));
+    Scans.Step step = (h, xt) -> Scans.step(h.get(0).matmul(w).add(xt.get(0)).tanh().sigmoid());
+    Node kept = Scans.scan(List.of(zeros), List.of(x), 4, false, step).output(0).sum();
+    Node recomputed = Scans.recomputing(List.of(zeros), List.of(x), 4, false, step).output(0).sum();
+    List<Node> grads = List.of(Autodiff.grad(kept, List.of(w)).get(0), Autodiff.grad(recomputed, List.of(w)).get(0));
+    SplittableRandom random = new SplittableRandom(9);
+    Map<Node, Tensor> feeds = new HashMap<>();
+    for (Node leaf : List.of(x, w)) {
+      Tensor value = Tensor.zeros(DType.F64, leaf.shape());
+      for (int i = 0; i < value.size(); i++) {
+        value.setDouble(i, random.nextDouble(-1, 1));
+      }
+      feeds.put(leaf, value);
+    }
+    List<Tensor> values = Interpreter.float64().evaluate(grads, feeds);
+    assertThat(values.get(1).toDoubleArray()).containsExactly(values.get(0).toDoubleArray());
+    List<dev.bytegrad.graph.op.ScanBody> backward = dev.bytegrad.graph.Topology.reachable(List.of(grads.get(1))).stream()
+        .filter(node -> node.op() instanceof dev.bytegrad.graph.op.Scan scan && scan.reverse())
+        .map(node -> ((dev.bytegrad.graph.op.Scan) node.op()).body()).distinct().toList();
+    assertThat(backward).hasSize(1);
+    assertThat(dev.bytegrad.graph.Topology.reachable(backward.get(0).results()))
+        .as("the backward step computes the tanh again").anyMatch(node -> node.op() instanceof dev.bytegrad.graph.op.Tanh);
+  }
+
+  @Test
   void lstm_withoutDerivatives_givesOnlyItsOwnOutputs() {
     Graph graph = new Graph();
     Node x = graph.input("x", DType.F64, 4, 1, 8);
