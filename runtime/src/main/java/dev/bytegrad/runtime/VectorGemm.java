@@ -13,15 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * small interleaved panel, so the broadcasts read one contiguous array whose bounds checks the JIT hoists
  * ({@link GemmTiles} holds the packing and the kernels). The loops are blocked the way BLAS blocks them:
  * groups of {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just
- * before use, each continuing the sums of the block before), then row tiles, then panels: a tile of A
- * and a panel's block share L1, the group's blocks stay in L2. Four leftover rows take a 4-row tile
- * (eight take two), fewer go a row at a time; partial panels go through a small scratch tile. Packing
- * copies whole vectors when B is not transposed. Products with few columns, or a small C over a long k,
- * go to {@link SkinnyProduct} instead, and a B that stays the same across calls is packed once per epoch
- * ({@link #sgemmConstantB}). Products of at
+ * before use into a buffer of the group's size, each continuing the sums of the block before), then row
+ * tiles, then panels: a tile of A and a panel's block share L1, the group's blocks stay in L2. Four
+ * leftover rows take a 4-row tile (eight take two), fewer go a row at a time; partial panels go through a
+ * small scratch tile. Packing copies whole vectors, four rows of B at a time, when B is not transposed.
+ * Products with few columns, or a small C over a long k, go to {@link SkinnyProduct} instead, and a B
+ * that stays the same across calls is packed once per epoch ({@link #sgemmConstantB}). Products of at
  * least {@value #PARALLEL_FLOPS} flops are split by column panels (or row tiles) over a
- * {@link WorkerPool}; the results do not depend on the split. f64 products use {@link ScalarGemm}, on
- * the calling thread.
+ * {@link WorkerPool}, op(A) then packed once by all the threads together; the results do not depend on
+ * the split. f64 products use {@link ScalarGemm}, on the calling thread.
  */
 final class VectorGemm implements GemmKernel {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
