@@ -178,6 +178,6 @@ public record Scan(ScanBody body, int length, boolean reverse, int output) imple
 
   @Override
   public Node jvp(Node y, List<Node> tangents) {
-    return ScanDerivatives.jvp(this, y, tangents);
+    return ScanTangents.jvp(this, y, tangents);
   }
 }
