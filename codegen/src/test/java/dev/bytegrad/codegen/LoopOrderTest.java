@@ -117,6 +117,44 @@ class LoopOrderTest {
   }
 
   @Test
+  void anElementwiseNestOverWholeRows_becomesOneLoop() {
+    // an optimizer's update has this shape: C2 (JDK 17) vectorizes it only as one loop
+    Graph g = new Graph();
+    Node a = g.input("a", 3, 5, 8);
+    Node b = g.input("b", 3, 5, 8);
+    String loops = check(List.of(a, b), List.of(a.mul(b).sub(b)));
+    assertThat(loops).contains("for i0 < 120:\n    output0[i0] = a[i0] * b[i0] - b[i0]");
+  }
+
+  @Test
+  void aBroadcastAlongRows_keepsItsInnerLoop_andMergesTheLoopsOutside() {
+    Graph g = new Graph();
+    Node a = g.input("a", 3, 5, 8);
+    Node bias = g.input("bias", 8);
+    String loops = check(List.of(a, bias), List.of(a.add(bias.reshape(1, 1, 8).broadcastTo(3, 5, 8))));
+    assertThat(loops).contains("for i0 < 15:\n    for i2 < 8:\n      output0[i0 * 8 + i2] = a[i0 * 8 + i2] + bias[i2]");
+  }
+
+  @Test
+  void aTransposedNest_isNotMerged() {
+    // the output's rows are the input's columns: no single index walks both
+    Graph g = new Graph();
+    Node a = g.input("a", 6, 7);
+    String loops = check(List.of(a), List.of(a.mT().mul(a.mT())));
+    assertThat(loops).contains("for i0 < 7:", "for i1 < 6:");
+  }
+
+  @Test
+  void aScalarTheLoopReads_isLoadedOnceBeforeIt() {
+    // a learning rate: the JIT cannot tell its array from the ones the loop stores to, and reloads it
+    Graph g = new Graph();
+    Node w = g.input("w", 4, 16);
+    Node rate = g.input("rate", 1);
+    String loops = check(List.of(w, rate), List.of(w.sub(w.mul(rate.reshape(1, 1).broadcastTo(4, 16)))));
+    assertThat(loops).contains("f32 rateAt0 = rate[0]", "for i0 < 64:\n    output0[i0] = w[i0] - w[i0] * rateAt0");
+  }
+
+  @Test
   void aReshapedMatrix_isReadWhereItLies_evenTransposed() {
     Graph g = new Graph();
     Node a = g.input("a", 6, 8);

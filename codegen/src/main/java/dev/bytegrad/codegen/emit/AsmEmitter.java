@@ -154,7 +154,7 @@ public final class AsmEmitter {
     method.visitCode();
     method.visitVarInsn(ALOAD, 0);
     AsmExpressions.pushInt(method, id);
-    method.visitLdcInsn(((Stmt.PartLoop) kernel.body().get(0)).elements());
+    method.visitLdcInsn(JavaEmitter.partLoop(kernel).elements());
     method.visitMethodInsn(INVOKESTATIC, PARALLEL, "run", "(L" + PARALLEL + "$Kernels;IJ)V", false);
     method.visitInsn(RETURN);
     method.visitMaxs(0, 0);

@@ -75,7 +75,7 @@ public final class JavaEmitter {
         type.addMethod(MethodSpec.methodBuilder(kernel.name()).addModifiers(Modifier.PRIVATE)
             .addJavadoc("$L\n", kernel.comment().replace("\n", "\n<br>"))
             .addJavadoc("\n<p>Split over the threads of the matrix products: see {@link #$LPart}.\n", kernel.name())
-            .addStatement("$T.run(this, $L, $LL)", Parallel.class, kernels.indexOf(kernel), ((Stmt.PartLoop) kernel.body().get(0)).elements())
+            .addStatement("$T.run(this, $L, $LL)", Parallel.class, kernels.indexOf(kernel), partLoop(kernel).elements())
             .build());
       }
       type.addMethod(emitKernel(kernel));
@@ -148,9 +148,19 @@ public final class JavaEmitter {
     return run.build();
   }
 
-  /** Whether a kernel runs in parts on several threads: its body is one {@link Stmt.PartLoop}. */
+  /**
+   * Whether a kernel runs in parts on several threads: its body is one {@link Stmt.PartLoop}, after the
+   * declarations of the scalars it reads (each part declares them).
+   */
   static boolean isParallel(Kernel kernel) {
-    return kernel.body().size() == 1 && kernel.body().get(0) instanceof Stmt.PartLoop;
+    List<Stmt> body = kernel.body();
+    return !body.isEmpty() && body.get(body.size() - 1) instanceof Stmt.PartLoop
+        && body.subList(0, body.size() - 1).stream().allMatch(stmt -> stmt instanceof Stmt.Declare);
+  }
+
+  /** The loop over parts of a parallel kernel. */
+  static Stmt.PartLoop partLoop(Kernel kernel) {
+    return (Stmt.PartLoop) kernel.body().get(kernel.body().size() - 1);
   }
 
   private MethodSpec emitKernel(Kernel kernel) {

@@ -82,15 +82,17 @@ public final class Lowering {
   /**
    * {@code kernels} merged where they can share a pass ({@link KernelMerging}), their loops reshaped to
    * test and walk memory plainly ({@link RangeSplitting}, {@link LoopSplitting}, {@link ReductionOrder},
-   * {@link InnerLoop}) and split over threads ({@link Parallelism}), their additions of one run to another
-   * made runtime calls ({@link Accumulation}), named {@code k0, k1, ...} in the order they run.
+   * {@link InnerLoop}), nests that walk memory as one loop would made one loop ({@link LoopCollapse}),
+   * split over threads ({@link Parallelism}), their additions of one run to another made runtime calls
+   * ({@link Accumulation}), the scalars their loops read loaded once before them ({@link LoadHoisting}),
+   * named {@code k0, k1, ...} in the order they run.
    */
   static List<Kernel> optimized(List<Kernel> kernels) {
     List<Kernel> numbered = new ArrayList<>();
     for (Kernel merged : KernelMerging.merge(kernels)) {
-      Kernel kernel = InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(RangeSplitting.split(merged))));
+      Kernel kernel = LoopCollapse.apply(InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(RangeSplitting.split(merged)))));
       for (Kernel split : Parallelism.split(kernel)) {
-        Kernel part = Accumulation.apply(split);
+        Kernel part = LoadHoisting.apply(Accumulation.apply(split));
         numbered.add(new Kernel("k" + numbered.size(), part.comment(), part.body(), part.reads(), part.writes()));
       }
     }
