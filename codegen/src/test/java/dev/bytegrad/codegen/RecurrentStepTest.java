@@ -132,6 +132,15 @@ class RecurrentStepTest {
   }
 
   @Test
+  void theScansSlicesAndOutputs_areCopiedByArraycopy_notElementByElement() {
+    // the step's slice in, its outputs and residuals out, at an offset of the step: C2 leaves such loops scalar
+    String loops = dev.bytegrad.codegen.loop.LoopPrinter.print(Lstm.create(16).compile(Backend.ASM).program());
+    assertThat(loops).containsPattern("\\w+\\[step \\* 512 \\+ i\\] = loop0_carry0\\[0 \\+ i\\] for i < 512, copied")
+        .containsPattern("loop0_x0\\[0 \\+ i\\] = \\w+\\[step \\* 2048 \\+ i\\] for i < 2048, copied")
+        .doesNotContainPattern("\\w+\\[step \\* \\d+ \\+ i\\d+\\] = \\w+\\[i\\d+\\]\\n");
+  }
+
+  @Test
   void compiledLstmStep_allocatesNothingAfterWarmUp() {
     Lstm lstm = Lstm.create(8);
     CompiledFunction step = lstm.compile(Backend.ASM).instantiate(lstm.bind(Parameters.initialize(lstm.graph(), 1)));

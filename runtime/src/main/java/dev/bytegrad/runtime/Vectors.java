@@ -49,6 +49,15 @@ public final class Vectors {
     FUNCTIONS.accumulate(src, srcOffset, dst, dstOffset, n);
   }
 
+  /**
+   * {@code dst[dstOffset + i] = src[srcOffset + i]}, by {@link System#arraycopy}: generated code calls it
+   * for the loops copying a run of elements whose indices the JIT does not see as one run (a scan's slices
+   * and outputs, at an offset of the step), which it would leave scalar.
+   */
+  public static void copy(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
+    System.arraycopy(src, srcOffset, dst, dstOffset, n);
+  }
+
   /** {@code "vector"} or {@code "scalar"}. */
   public static String implementation() {
     return FUNCTIONS instanceof ScalarFunctions ? "scalar" : "vector";

@@ -73,6 +73,10 @@ public final class LoopPrinter {
       text.append(apply.dst().name()).append('[').append(expression(apply.dstOffset(), 0)).append(" + i] += ")
           .append(apply.src().name()).append('[').append(expression(apply.srcOffset(), 0)).append(" + i] for i < ")
           .append(apply.n()).append(", vectorized");
+    } else if (statement instanceof Stmt.Apply apply && apply.function().equals("copy")) {
+      text.append(apply.dst().name()).append('[').append(expression(apply.dstOffset(), 0)).append(" + i] = ")
+          .append(apply.src().name()).append('[').append(expression(apply.srcOffset(), 0)).append(" + i] for i < ")
+          .append(apply.n()).append(", copied");
     } else if (statement instanceof Stmt.Apply apply) {
       text.append(apply.dst().name()).append('[').append(expression(apply.dstOffset(), 0)).append(" + i] = ").append(apply.function())
           .append('(').append(apply.src().name()).append('[').append(expression(apply.srcOffset(), 0)).append(" + i]) for i < ")

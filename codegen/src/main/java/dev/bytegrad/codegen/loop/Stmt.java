@@ -71,7 +71,8 @@ public sealed interface Stmt {
    * {@code dst[dstOffset + i] = function(src[srcOffset + i])} for {@code i < n}, by the runtime's
    * vectorized array functions ({@code dev.bytegrad.runtime.Vectors}): {@code exp}, {@code tanh} or
    * {@code sigmoid} over many f32 elements at once; or, for {@code accumulate}, {@code dst[dstOffset + i]
-   * += src[srcOffset + i]} (the two runs apart).
+   * += src[srcOffset + i]} (the two runs apart); or, for {@code copy}, {@code dst[dstOffset + i] =
+   * src[srcOffset + i]}.
    */
   record Apply(String function, Buffer src, Expr srcOffset, Buffer dst, Expr dstOffset, int n) implements Stmt {}
 

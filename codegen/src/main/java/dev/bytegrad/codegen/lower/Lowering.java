@@ -84,7 +84,7 @@ public final class Lowering {
    * test and walk memory plainly ({@link RangeSplitting}, {@link LoopSplitting}, {@link ReductionOrder},
    * {@link InnerLoop}), nests that walk memory as one loop would made one loop ({@link LoopCollapse}),
    * split over threads ({@link Parallelism}), their additions of one run to another made runtime calls
-   * ({@link Accumulation}), the scalars their loops read loaded once before them ({@link LoadHoisting}),
+   * ({@link RunCalls}), the scalars their loops read loaded once before them ({@link LoadHoisting}),
    * named {@code k0, k1, ...} in the order they run.
    */
   static List<Kernel> optimized(List<Kernel> kernels) {
@@ -92,7 +92,7 @@ public final class Lowering {
     for (Kernel merged : KernelMerging.merge(kernels)) {
       Kernel kernel = LoopCollapse.apply(InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(RangeSplitting.split(merged)))));
       for (Kernel split : Parallelism.split(kernel)) {
-        Kernel part = LoadHoisting.apply(Accumulation.apply(split));
+        Kernel part = LoadHoisting.apply(RunCalls.apply(split));
         numbered.add(new Kernel("k" + numbered.size(), part.comment(), part.body(), part.reads(), part.writes()));
       }
     }

@@ -5,10 +5,12 @@
  * kernel ({@code Lowering.optimized}): consecutive elementwise kernels merge into one pass
  * ({@code KernelMerging}); loops whose index is divided by a constant split in two ({@code LoopSplitting});
  * reductions whose outputs lie side by side fold in memory order ({@code ReductionOrder}); each nest's
- * innermost loop is chosen by how its accesses walk memory ({@code InnerLoop}); and nests whose outer
- * iterations store disjoint elements run in parts on several threads ({@code Parallelism}); last, an
- * innermost loop adding one run of elements to another becomes a call of the runtime's vectorized
- * {@code Vectors.accumulate} ({@code Accumulation}). None of these changes a single bit of the results.
+ * innermost loop is chosen by how its accesses walk memory ({@code InnerLoop}); nests that walk their
+ * buffers as one loop would become one loop ({@code LoopCollapse}); nests whose outer iterations store
+ * disjoint elements run in parts on several threads ({@code Parallelism}); an innermost loop adding or
+ * copying one run of elements to another becomes a call of the runtime's {@code Vectors.accumulate} or
+ * {@code Vectors.copy} ({@code RunCalls}); last, the scalars a kernel's loops read at a constant index are
+ * loaded once before them ({@code LoadHoisting}). None of these changes a single bit of the results.
  *
  * <p>Depends on the graph, the loop IR and the runtime.
  */
