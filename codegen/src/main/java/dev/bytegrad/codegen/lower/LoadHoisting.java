@@ -53,27 +53,8 @@ final class LoadHoisting {
     List<Stmt> body = new ArrayList<>();
     hoisted.forEach((load, local) -> body.add(new Stmt.Declare(local, load)));
     for (Stmt stmt : kernel.body()) {
-      body.add(Statements.map(stmt, e -> replace(e, hoisted)));
+      body.add(Statements.map(stmt, e -> Statements.replace(e, hoisted)));
     }
     return new Kernel(kernel.name(), kernel.comment(), body, kernel.reads(), kernel.writes());
-  }
-
-  private static Expr replace(Expr e, Map<Expr.Load, Expr.Var> hoisted) {
-    Expr local = hoisted.get(e);
-    if (local != null) {
-      return local;
-    }
-    if (e instanceof Expr.Load load) {
-      return new Expr.Load(load.buffer(), replace(load.index(), hoisted));
-    } else if (e instanceof Expr.Unary unary) {
-      return new Expr.Unary(unary.op(), replace(unary.operand(), hoisted));
-    } else if (e instanceof Expr.Binary binary) {
-      return new Expr.Binary(binary.op(), replace(binary.left(), hoisted), replace(binary.right(), hoisted));
-    } else if (e instanceof Expr.Select select) {
-      return new Expr.Select(replace(select.condition(), hoisted), replace(select.ifTrue(), hoisted), replace(select.ifFalse(), hoisted));
-    } else if (e instanceof Expr.Cast cast) {
-      return new Expr.Cast(cast.dtype(), replace(cast.operand(), hoisted));
-    }
-    return e;
   }
 }

@@ -5,6 +5,7 @@ import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.Stmt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Merges a loop and the loop inside it into one when together they walk their buffers as one loop would:
@@ -35,12 +36,12 @@ final class LoopCollapse {
     }
     List<Stmt> body = outer.body().stream().map(LoopCollapse::collapse).toList();
     if (body.size() == 1 && body.get(0) instanceof Stmt.Loop inner && mergeable(outer.index(), inner)) {
+      // i0 * (E1 * s) + i1 * s == (i0 * E1 + i1) * s: the outer index's terms fold into the merged
+      // index's, which takes the outer one's name
+      Map<Expr, Expr> merging = Map.of(outer.index(), Exprs.index(0), inner.index(), outer.index());
       List<Stmt> merged = new ArrayList<>();
       for (Stmt s : inner.body()) {
-        // i0 * (E1 * s) + i1 * s == (i0 * E1 + i1) * s: the outer index's terms fold into the merged
-        // index's, which takes the outer one's name
-        merged.add(Statements.map(s, e -> Statements.substitute(Statements.substitute(e, outer.index(), Exprs.index(0)),
-            inner.index(), outer.index())));
+        merged.add(Statements.map(s, e -> Statements.replace(e, merging)));
       }
       return new Stmt.Loop(outer.index(), Math.multiplyExact(outer.extent(), inner.extent()), merged);
     }

@@ -50,19 +50,25 @@ final class Statements {
 
   /** {@code e} with {@code variable} replaced by {@code value}. */
   static Expr substitute(Expr e, Expr.Var variable, Expr value) {
-    if (e.equals(variable)) {
-      return value;
+    return replace(e, java.util.Map.of(variable, value));
+  }
+
+  /** {@code e} with each subexpression that is a key of {@code replacements} replaced by its value. */
+  static Expr replace(Expr e, java.util.Map<? extends Expr, ? extends Expr> replacements) {
+    Expr replacement = replacements.get(e);
+    if (replacement != null) {
+      return replacement;
     } else if (e instanceof Expr.Load load) {
-      return new Expr.Load(load.buffer(), substitute(load.index(), variable, value));
+      return new Expr.Load(load.buffer(), replace(load.index(), replacements));
     } else if (e instanceof Expr.Unary unary) {
-      return new Expr.Unary(unary.op(), substitute(unary.operand(), variable, value));
+      return new Expr.Unary(unary.op(), replace(unary.operand(), replacements));
     } else if (e instanceof Expr.Binary binary) {
-      return new Expr.Binary(binary.op(), substitute(binary.left(), variable, value), substitute(binary.right(), variable, value));
+      return new Expr.Binary(binary.op(), replace(binary.left(), replacements), replace(binary.right(), replacements));
     } else if (e instanceof Expr.Select select) {
-      return new Expr.Select(substitute(select.condition(), variable, value), substitute(select.ifTrue(), variable, value),
-          substitute(select.ifFalse(), variable, value));
+      return new Expr.Select(replace(select.condition(), replacements), replace(select.ifTrue(), replacements),
+          replace(select.ifFalse(), replacements));
     } else if (e instanceof Expr.Cast cast) {
-      return new Expr.Cast(cast.dtype(), substitute(cast.operand(), variable, value));
+      return new Expr.Cast(cast.dtype(), replace(cast.operand(), replacements));
     }
     return e;
   }
