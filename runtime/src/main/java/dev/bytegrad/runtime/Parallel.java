@@ -10,7 +10,7 @@ package dev.bytegrad.runtime;
 public final class Parallel {
   /**
    * Fewest elements per part: below twice this a kernel runs on the calling thread alone. Between two
-   * matrix products the workers are still spinning, so a part of 8,192 elements (a 64 x 256 layer's
+   * matrix products the workers are still spinning, so a part of 8,192 elements (half a 64 x 256 layer's
    * activation) pays for waking one: MLP and LeNet steps on two threads ran 5% faster than with 16,384.
    */
   public static final int ELEMENTS_PER_PART = 8_192;

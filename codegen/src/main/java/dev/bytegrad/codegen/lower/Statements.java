@@ -2,6 +2,7 @@ package dev.bytegrad.codegen.lower;
 
 import dev.bytegrad.codegen.loop.Expr;
 import dev.bytegrad.codegen.loop.Stmt;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -50,11 +51,11 @@ final class Statements {
 
   /** {@code e} with {@code variable} replaced by {@code value}. */
   static Expr substitute(Expr e, Expr.Var variable, Expr value) {
-    return replace(e, java.util.Map.of(variable, value));
+    return replace(e, Map.of(variable, value));
   }
 
   /** {@code e} with each subexpression that is a key of {@code replacements} replaced by its value. */
-  static Expr replace(Expr e, java.util.Map<? extends Expr, ? extends Expr> replacements) {
+  static Expr replace(Expr e, Map<? extends Expr, ? extends Expr> replacements) {
     Expr replacement = replacements.get(e);
     if (replacement != null) {
       return replacement;
