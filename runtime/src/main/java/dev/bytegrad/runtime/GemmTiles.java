@@ -14,7 +14,6 @@ final class GemmTiles {
   private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
   private static final int LANES = VectorGemm.LANES;
   private static final int NR = VectorGemm.NR;
-  private static final int MR = VectorGemm.MR;
   /** Rows of a transposed B packed at a time: a 64 x 16 block of the panel is 4 KiB. */
   private static final int PACK_K = 64;
 
@@ -87,7 +86,7 @@ final class GemmTiles {
 
   /**
    * Six rows of C times one panel, at {@code c[cOffset + r*ldc + jj]}: written, or added to when
-   * {@code accumulate}. The tile of A is {@code a[p*MR + r]}, indexed from zero: an offset added to that
+   * {@code accumulate}. The tile of A is {@code a[p*6 + r]}, indexed from zero: an offset added to that
    * index cost the kernel 15% (the JIT's bounds checks and addressing).
    */
   static void tile6(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc, boolean accumulate) {
@@ -107,7 +106,7 @@ final class GemmTiles {
       int bp = panelBase + p * NR;
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-      int ap = p * MR;
+      int ap = p * 6;
       FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
       c00 = b0.fma(a0, c00);
       c01 = b1.fma(a0, c01);
@@ -141,7 +140,11 @@ final class GemmTiles {
     c51.intoArray(c, cOffset + 5 * ldc + LANES);
   }
 
-  /** Four rows of C times one panel: the remainder of a row count such as 64 = 10 * 6 + 4, at near full speed. */
+  /**
+   * Four rows of C times one panel, the tile of A at {@code a[p*4 + r]}: the tile of a JIT that cannot
+   * keep six rows' accumulators in registers (see {@link VectorGemm#ROWS}), and the remainder of a row
+   * count such as 64 = 10 * 6 + 4.
+   */
   static void tile4(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc, boolean accumulate) {
     FloatVector c00 = start(c, cOffset, accumulate);
     FloatVector c01 = start(c, cOffset + LANES, accumulate);
@@ -155,7 +158,7 @@ final class GemmTiles {
       int bp = panelBase + p * NR;
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-      int ap = p * MR;
+      int ap = p * 4;
       FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
       c00 = b0.fma(a0, c00);
       c01 = b1.fma(a0, c01);
@@ -179,15 +182,18 @@ final class GemmTiles {
     c31.intoArray(c, cOffset + 3 * ldc + LANES);
   }
 
-  /** Rows {@code from} to {@code to - 1} of a tile (fewer than six in all) times one panel, a row at a time. */
-  static void tileRows(int from, int to, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc,
-      boolean accumulate) {
+  /**
+   * Rows {@code from} to {@code to - 1} of a tile of {@code rows} rows (fewer than six) times one panel, a
+   * row at a time.
+   */
+  static void tileRows(int from, int to, int rows, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset,
+      int ldc, boolean accumulate) {
     for (int r = from; r < to; r++) {
       FloatVector c0 = start(c, cOffset + r * ldc, accumulate);
       FloatVector c1 = start(c, cOffset + r * ldc + LANES, accumulate);
       for (int p = 0; p < k; p++) {
         int bp = panelBase + p * NR;
-        FloatVector ar = FloatVector.broadcast(SPECIES, a[p * MR + r]);
+        FloatVector ar = FloatVector.broadcast(SPECIES, a[p * rows + r]);
         c0 = FloatVector.fromArray(SPECIES, packed, bp).fma(ar, c0);
         c1 = FloatVector.fromArray(SPECIES, packed, bp + LANES).fma(ar, c1);
       }
@@ -201,15 +207,20 @@ final class GemmTiles {
     return accumulate ? FloatVector.fromArray(SPECIES, c, offset) : FloatVector.zero(SPECIES);
   }
 
-  /** Rows {@code 0..rows-1} of a tile of op(A), k long, interleaved: {@code panel[panelBase + p * MR + r]}. */
+  /** Rows {@code 0..rows-1} of a tile of op(A), k long, interleaved: {@code panel[panelBase + p * rows + r]}. */
   static void packA(float[] a, int aBase, int strideI, int strideP, int k, int rows, float[] panel, int panelBase) {
-    if (rows == MR && k > 0 && (strideP == 1 || strideI == 1)) {
-      packWhole(a, aBase, strideI, strideP, k, panel, panelBase);
-      return;
+    if (k > 0 && (strideP == 1 || strideI == 1)) {
+      if (rows == 6) {
+        packWhole(a, aBase, strideI, strideP, k, panel, panelBase);
+        return;
+      } else if (rows == 4) {
+        packWhole4(a, aBase, strideI, strideP, k, panel, panelBase);
+        return;
+      }
     }
     for (int p = 0; p < k; p++) {
       int source = aBase + p * strideP;
-      int target = panelBase + p * MR;
+      int target = panelBase + p * rows;
       for (int r = 0; r < rows; r++) {
         panel[target + r] = a[source + r * strideI];
       }
@@ -231,7 +242,7 @@ final class GemmTiles {
       int s4 = s3 + strideI;
       int s5 = s4 + strideI;
       for (int p = 0; p < k; p++) {
-        int t = panelBase + p * MR;
+        int t = panelBase + p * 6;
         panel[t] = a[s0 + p];
         panel[t + 1] = a[s1 + p];
         panel[t + 2] = a[s2 + p];
@@ -242,7 +253,7 @@ final class GemmTiles {
     } else {
       // op(A) = A^T: each step of k reads six adjacent elements of a row of A
       for (int p = 0; p < k; p++) {
-        int t = panelBase + p * MR;
+        int t = panelBase + p * 6;
         int q = aBase + p * strideP;
         panel[t] = a[q];
         panel[t + 1] = a[q + 1];
@@ -250,6 +261,32 @@ final class GemmTiles {
         panel[t + 3] = a[q + 3];
         panel[t + 4] = a[q + 4];
         panel[t + 5] = a[q + 5];
+      }
+    }
+  }
+
+  /** {@link #packWhole} for a 4-row tile. */
+  private static void packWhole4(float[] a, int aBase, int strideI, int strideP, int k, float[] panel, int panelBase) {
+    if (strideP == 1) {
+      int s0 = aBase;
+      int s1 = s0 + strideI;
+      int s2 = s1 + strideI;
+      int s3 = s2 + strideI;
+      for (int p = 0; p < k; p++) {
+        int t = panelBase + p * 4;
+        panel[t] = a[s0 + p];
+        panel[t + 1] = a[s1 + p];
+        panel[t + 2] = a[s2 + p];
+        panel[t + 3] = a[s3 + p];
+      }
+    } else {
+      for (int p = 0; p < k; p++) {
+        int t = panelBase + p * 4;
+        int q = aBase + p * strideP;
+        panel[t] = a[q];
+        panel[t + 1] = a[q + 1];
+        panel[t + 2] = a[q + 2];
+        panel[t + 3] = a[q + 3];
       }
     }
   }

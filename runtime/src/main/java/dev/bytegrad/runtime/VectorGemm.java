@@ -7,16 +7,17 @@ import jdk.incubator.vector.VectorSpecies;
  * The f32 GEMM on the Vector API, loaded only when {@code jdk.incubator.vector} is in the boot layer.
  *
  * <p>B is packed into column panels {@code NR = 2} vectors wide, zero-padded, contiguous along k. C is
- * computed in register tiles of {@code MR = 6} rows by one panel: twelve vector accumulators, each step
- * along k loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS
- * micro-kernels, sized for the sixteen registers of AVX2. Each row tile of op(A) is first copied into a
+ * computed in register tiles of six rows by one panel: twelve vector accumulators, each step along k
+ * loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS micro-kernels,
+ * sized for the sixteen registers of AVX2 — or of four rows where the JIT cannot keep six rows in
+ * registers ({@link #ROWS}). Each row tile of op(A) is first copied into a
  * small interleaved panel, so the broadcasts read one contiguous array whose bounds checks the JIT hoists
  * ({@link GemmTiles} holds the packing and the kernels). The loops are blocked the way BLAS blocks them:
  * groups of {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just
  * before use into a buffer of the group's size, each continuing the sums of the block before), then row
  * tiles, then panels: a tile of A and a panel's block share L1, the group's blocks stay in L2. Four
- * leftover rows take a 4-row tile (eight take two), fewer go a row at a time; partial panels go through a
- * small scratch tile. Packing copies whole vectors, four rows of B at a time, when B is not transposed.
+ * leftover rows take a 4-row tile (eight take two, five one and a row), fewer go a row at a time;
+ * partial panels go through a small scratch tile. Packing copies whole vectors, four rows of B at a time, when B is not transposed.
  * Products with few columns, or a small C over a long k, go to {@link SkinnyProduct} instead, and a B
  * that stays the same across calls is packed once per epoch ({@link #sgemmConstantB}). Products of at
  * least {@value #PARALLEL_FLOPS} flops are split by column panels (or row tiles) over a
@@ -28,8 +29,16 @@ final class VectorGemm implements GemmKernel {
   static final int LANES = SPECIES.length();
   /** Columns of a packed panel of B, and of a register tile: two vectors. */
   static final int NR = 2 * LANES;
-  /** Rows of a register tile. */
-  static final int MR = 6;
+  /**
+   * Rows of a register tile by default: 6, or 4 on a JIT that cannot keep six rows' accumulators in
+   * registers. JDK 25's C2 schedules four of the six broadcasts of A ahead of the multiply-adds and then
+   * spills two accumulators to the stack, a store and a load every step: there the 6-row tile ran at 38
+   * GFLOP/s and the 4-row one at 58, where JDK 17 ran them at 53 and 46 (one thread, 6 x 196 tiles by 16
+   * panels, median of 50 blocks, this AVX2 machine). Only JDK 17 and 25 were measured; versions after 17
+   * take 4. The system property {@code bytegrad.gemm.rows} ({@code 4} or {@code 6}) overrides. The tile
+   * shape does not change any result's bits.
+   */
+  static final int ROWS = rows(System.getProperty("bytegrad.gemm.rows"), Runtime.version().feature());
   /**
    * The longest block of k a tile multiplies at once: a tile of A (6 x 256 floats, 6 KiB) and a panel's
    * block (256 x 16 floats, 16 KiB) fit in L1 together. Longer products are split into equal blocks.
@@ -40,6 +49,8 @@ final class VectorGemm implements GemmKernel {
   /** Below this many flops a product runs on the calling thread alone: waking workers costs more. */
   private static final long PARALLEL_FLOPS = 2_000_000;
   private final long parallelFlops;
+  /** Rows of this kernel's register tiles: 4 or 6. */
+  private final int rows;
   private final ScalarGemm scalar = new ScalarGemm();
   private final WorkerPool pool;
   /** Packed B kept by {@link #sgemmConstantB} is valid only in the epoch it was packed in. */
@@ -60,9 +71,35 @@ final class VectorGemm implements GemmKernel {
 
   /** As {@link #VectorGemm(int)}, splitting products of at least {@code parallelFlops} flops (0: all of them). */
   VectorGemm(int threads, long parallelFlops) {
+    this(threads, parallelFlops, ROWS);
+  }
+
+  /** As {@link #VectorGemm(int, long)}, with register tiles of {@code rows} rows (4 or 6). */
+  VectorGemm(int threads, long parallelFlops, int rows) {
+    if (rows != 4 && rows != 6) {
+      throw new IllegalArgumentException("register tiles have 4 or 6 rows, not " + rows);
+    }
     this.parallelFlops = parallelFlops;
+    this.rows = rows;
     this.pool = new WorkerPool(threads);
-    this.products = ThreadLocal.withInitial(() -> new Product(pool.threads()));
+    this.products = ThreadLocal.withInitial(() -> new Product(pool.threads(), rows));
+  }
+
+  /** The rows of register tiles the property's {@code text} asks for, or by default on Java {@code feature}. */
+  static int rows(String text, int feature) {
+    if (text == null) {
+      return feature > 17 ? 4 : 6;
+    }
+    return switch (text.trim()) {
+      case "4" -> 4;
+      case "6" -> 6;
+      default -> throw new IllegalArgumentException("bytegrad.gemm.rows must be 4 or 6, got '" + text + "'");
+    };
+  }
+
+  /** Rows of this kernel's register tiles. */
+  int rows() {
+    return rows;
   }
 
   @Override
@@ -109,7 +146,7 @@ final class VectorGemm implements GemmKernel {
       product.useKept(epoch.get());
     }
     int panels = (n + NR - 1) / NR;
-    int tiles = (m + MR - 1) / MR;
+    int tiles = product.tileCount(0, m);
     if (2L * m * n * k < parallelFlops) {
       pool.run(product, 1);
     } else if (panels >= pool.threads() || panels >= tiles) {
@@ -164,7 +201,8 @@ final class VectorGemm implements GemmKernel {
     /** Whether {@link #panels} is a kept slot being filled in this call: packed whole, in place. */
     private boolean keeping;
     /**
-     * All of op(A), packed tile after tile over the whole of k ({@code sharedA[t*MR*k + p*MR + r]}), when a
+     * All of op(A), packed tile after tile over the whole of k (the tile at row i of height h at
+     * {@code sharedA[i*k + p*h + r]}), when a
      * product split by panels packs it once for every part ({@link #shareA}) rather than each part packing
      * every tile again: at two threads the copies were a fifth of the MLP's products.
      */
@@ -172,7 +210,7 @@ final class VectorGemm implements GemmKernel {
     private boolean aShared;
     /** Whether {@link #run} packs tiles of A into {@link #sharedA} (the first of the two jobs) or multiplies. */
     private boolean packingA;
-    /** Each part's row tile of op(A), packed: {@code aPanels[part][p * MR + r] = op(A)[i + r][p]}. */
+    /** Each part's row tile of op(A), packed: {@code aPanels[part][p * h + r] = op(A)[i + r][p]} for a tile of h rows. */
     private final float[][] aPanels;
     private float[] packed = new float[0];
     private boolean packedAll;
@@ -191,8 +229,12 @@ final class VectorGemm implements GemmKernel {
     private int cOffset;
     private int ldc;
 
-    Product(int threads) {
-      edges = new float[threads][MR * NR];
+    /** The rows of a full register tile: 4 or 6. */
+    private final int rows;
+
+    Product(int threads, int rows) {
+      this.rows = rows;
+      edges = new float[threads][rows * NR];
       aPanels = new float[threads][0];
       groupPanels = new float[threads][0];
     }
@@ -225,11 +267,11 @@ final class VectorGemm implements GemmKernel {
      * the parts of the multiplication to read.
      */
     void shareA(WorkerPool pool) {
-      int tiles = (m + MR - 1) / MR;
-      if (sharedA.length < tiles * MR * k) {
-        sharedA = new float[tiles * MR * k];
+      if (sharedA.length < m * k) {
+        sharedA = new float[m * k];
       }
       packingA = true;
+      int tiles = tileCount(0, m);
       try {
         pool.run(this, tiles);
       } finally {
@@ -240,7 +282,7 @@ final class VectorGemm implements GemmKernel {
 
     /** Part {@code part} of {@code parts} of the tiles of op(A), into {@link #sharedA}. */
     private void packShared(int part, int parts) {
-      int tiles = (m + MR - 1) / MR;
+      int tiles = tileCount(0, m);
       int firstTile = (int) ((long) tiles * part / parts);
       int lastTile = (int) ((long) tiles * (part + 1) / parts);
       int strideI = transA ? 1 : lda;
@@ -250,14 +292,28 @@ final class VectorGemm implements GemmKernel {
       for (int i = 0; i < m && tile < lastTile; i += rows, tile++) {
         rows = tileRows(i, m);
         if (tile >= firstTile) {
-          GemmTiles.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, sharedA, tile * MR * k);
+          GemmTiles.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, sharedA, i * k);
         }
       }
     }
 
-    /** The rows of the tile at row {@code i} of rows ending at {@code end}: the last eight as two tiles of four (32 = 4 x 6 + 2 x 4). */
-    private static int tileRows(int i, int end) {
-      return end - i == 8 ? 4 : Math.min(MR, end - i);
+    /**
+     * The rows of the tile at row {@code i} of rows ending at {@code end}: a full tile, or of the last
+     * eight rows two tiles of four (32 = 4 x 6 + 2 x 4), of the last five four and one; each kernel reads
+     * a tile of its own height.
+     */
+    private int tileRows(int i, int end) {
+      int left = end - i;
+      return left == 8 || left == 5 ? 4 : Math.min(rows, left);
+    }
+
+    /** How many tiles rows {@code first..end-1} make. */
+    int tileCount(int first, int end) {
+      int tiles = 0;
+      for (int i = first; i < end; i += tileRows(i, end)) {
+        tiles++;
+      }
+      return tiles;
     }
 
     /** Reads B from its kept panels if they were packed in this epoch; else packs it into a kept slot for later calls. */
@@ -314,19 +370,19 @@ final class VectorGemm implements GemmKernel {
         return;
       }
       int panels = (n + NR - 1) / NR;
-      int tiles = (m + MR - 1) / MR;
+      int tiles = (m + rows - 1) / rows;
       int first = 0;
       int last = panels;
       int firstRow = 0;
       int lastRow = m;
       if (packedAll) {
-        firstRow = (int) ((long) tiles * part / parts) * MR;
-        lastRow = Math.min(m, (int) ((long) tiles * (part + 1) / parts) * MR);
+        firstRow = Math.min(m, (int) ((long) tiles * part / parts) * rows);
+        lastRow = Math.min(m, (int) ((long) tiles * (part + 1) / parts) * rows);
       } else {
         first = (int) ((long) panels * part / parts);
         last = (int) ((long) panels * (part + 1) / parts);
       }
-      // Blocks of panels, then blocks of k, outside; row tiles, then panels, inside: a tile of A (MR x KC)
+      // Blocks of panels, then blocks of k, outside; row tiles, then panels, inside: a tile of A (rows x KC)
       // stays in L1 while the panels' block (KC x NR each) streams from L2, where the whole block of
       // panels stays for every row tile, packed just before (unless kept or packed beforehand for a split
       // by rows). Each block of k continues the sums of the one before.
@@ -368,18 +424,17 @@ final class VectorGemm implements GemmKernel {
       int strideI = transA ? 1 : lda;
       int strideP = transA ? lda : 1;
       float[] edge = edges[part];
-      if (aPanels[part].length < MR * kc) {
-        aPanels[part] = new float[MR * kc];
+      if (aPanels[part].length < this.rows * kc) {
+        aPanels[part] = new float[this.rows * kc];
       }
       float[] aPanel = aPanels[part];
       int rows;
-      int tile = 0;
-      for (int i = firstRow; i < lastRow; i += rows, tile++) {
+      for (int i = firstRow; i < lastRow; i += rows) {
         rows = tileRows(i, lastRow);
         // the tile's block of k into this part's own small panel: copied whole from the tiles packed by the
         // first job, or packed now
         if (aShared) {
-          System.arraycopy(sharedA, tile * MR * k + p0 * MR, aPanel, 0, MR * kc);
+          System.arraycopy(sharedA, i * k + p0 * rows, aPanel, 0, rows * kc);
         } else {
           GemmTiles.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel, 0);
         }
@@ -397,13 +452,12 @@ final class VectorGemm implements GemmKernel {
             }
           }
           int panelBase = panelZero + panel * panelStride;
-          if (rows == MR) {
+          if (rows == 6) {
             GemmTiles.tile6(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
-          } else if (rows >= 4) {
+          } else if (rows == 4) {
             GemmTiles.tile4(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
-            GemmTiles.tileRows(4, rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           } else {
-            GemmTiles.tileRows(0, rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tileRows(0, rows, rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           }
           if (!full) {
             for (int r = 0; r < rows; r++) {

@@ -19,9 +19,11 @@ class GemmTest {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
         {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}, {9, 7, 37}};
-    return Stream.of(new ScalarGemm(), new VectorGemm(1), new VectorGemm(3, 0)).flatMap(kernel ->
-        Stream.of(shapes).map(s -> Arguments.of(kernel.getClass().getSimpleName() + " on " + kernel.threads() + " threads",
-            kernel, s[0], s[1], s[2])));
+    return Stream.of(new ScalarGemm(), new VectorGemm(1, 2_000_000, 6), new VectorGemm(3, 0, 6), new VectorGemm(1, 2_000_000, 4),
+        new VectorGemm(3, 0, 4)).flatMap(kernel ->
+        Stream.of(shapes).map(s -> Arguments.of(kernel instanceof VectorGemm vector
+            ? "VectorGemm, " + vector.rows() + "-row tiles, on " + kernel.threads() + " threads"
+            : "ScalarGemm", kernel, s[0], s[1], s[2])));
   }
 
   @Test
@@ -84,6 +86,43 @@ class GemmTest {
         assertThat(split).as("%d threads, call %d", threads, repeat).isEqualTo(alone);
       }
     }
+  }
+
+  @Test
+  void tileHeights_giveTheSameBits_onEveryRowRemainder() {
+    SplittableRandom random = new SplittableRandom(7);
+    int k = 300;
+    // 40 columns split by panels over the threads, op(A) packed by both; 16 columns, one panel, by rows
+    for (int n : new int[] {16, 40}) {
+      for (int m : new int[] {1, 4, 5, 6, 7, 8, 11, 13, 64, 65}) {
+        for (boolean transA : new boolean[] {false, true}) {
+          float[] a = floats(random(random, m * k));
+          float[] b = floats(random(random, k * n));
+          int lda = transA ? m : k;
+          float[] six = new float[m * n];
+          float[] four = new float[m * n];
+          new VectorGemm(1, 0, 6).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, six, 0, n);
+          new VectorGemm(2, 0, 4).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, four, 0, n);
+          assertThat(four).as("%d x %d, A transposed: %b", m, n, transA).isEqualTo(six);
+        }
+      }
+    }
+  }
+
+  @Test
+  void tileHeights_otherThanFourOrSix_areRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VectorGemm(1, 0, 5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 or 6 rows, not 5");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VectorGemm.rows("five", 17))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytegrad.gemm.rows must be 4 or 6, got 'five'");
+  }
+
+  @Test
+  void tileHeight_isSixOnJava17_fourAfter_unlessThePropertySays() {
+    assertThat(VectorGemm.rows(null, 17)).isEqualTo(6);
+    assertThat(VectorGemm.rows(null, 25)).isEqualTo(4);
+    assertThat(VectorGemm.rows("6", 25)).isEqualTo(6);
+    assertThat(VectorGemm.rows(" 4 ", 17)).isEqualTo(4);
   }
 
   @Test
