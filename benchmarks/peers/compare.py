@@ -16,6 +16,7 @@ built with -Ppeers); PyTorch from Debian's python3-torch (pytorch_steps.py, need
 Usage, from the repository root:
     /usr/bin/python3 benchmarks/peers/compare.py --build                 # build the jars, then run
     /usr/bin/python3 benchmarks/peers/compare.py [--threads 1 2] [--rounds N] [--quick] [--out FILE]
+    /usr/bin/python3 benchmarks/peers/compare.py --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java   # on JDK 25
 """
 import argparse
 import json
@@ -34,6 +35,7 @@ PEERS = {  # name in the table: (jar, benchmark)
     "DJL 0.36 (PyTorch 2.7.1)": (os.path.join(HERE, "djl", "target", "peer-djl.jar"), "DjlStepBenchmark"),
     "DL4J SameDiff M2.1": (os.path.join(HERE, "nd4j", "target", "peer-nd4j.jar"), "SameDiffStepBenchmark"),
 }
+JAVA = "java"  # the JVM every JMH run starts on: --java
 WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]
 PEER_WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM"]  # the Java peers have no char-RNN
 
@@ -55,7 +57,7 @@ def run_jmh(jar, pattern, params, threads, quick, env=None):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         results = out.name
     iterations = ["-f", "1", "-wi", "3", "-i", "4"] if quick else ["-f", "1", "-wi", "5", "-i", "8"]
-    command = ["java", "-jar", jar, pattern, *iterations, "-p", f"threads={threads}", "-prof", "gc",
+    command = [JAVA, "-jar", jar, pattern, *iterations, "-p", f"threads={threads}", "-prof", "gc",
                "-rf", "json", "-rff", results]
     for name, values in params.items():
         command += ["-p", f"{name}={values}"]
@@ -150,7 +152,17 @@ def build():
     subprocess.run([wrapper, "-B", "-q", "-Ppeers", "-DskipTests", "package"], cwd=ROOT, check=True)
 
 
+def java_version():
+    """The JVM's version line, as `java -version` prints it first."""
+    try:
+        output = subprocess.run([JAVA, "-version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        sys.exit(f"cannot run {JAVA}: {e}")
+    return output.stderr.splitlines()[0].strip() if output.stderr else JAVA
+
+
 def main():
+    global JAVA
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, os.cpu_count() or 1],
                         help="thread counts to run (default: 1 and all cores)")
@@ -160,8 +172,11 @@ def main():
                         help="the workloads to run (default: all)")
     parser.add_argument("--rounds", type=int, default=1, help="run everything this many times, keeping each best")
     parser.add_argument("--out", help="also write the tables to this markdown file")
+    parser.add_argument("--java", default="java", help="the java executable the JMH benchmarks run on (default: java on the PATH)")
     parser.add_argument("--skip", nargs="*", default=[], help="implementations to leave out: tensorflow, djl, samediff, pytorch")
     args = parser.parse_args()
+    JAVA = args.java
+    jvm = java_version()
     if args.build:
         build()
     if not os.path.exists(BYTEGRAD_JAR):
@@ -169,7 +184,7 @@ def main():
     skip = {s.lower() for s in args.skip}
     peer_names = [p for p in PEERS if not any(s in p.lower() for s in skip)]
     started = time.strftime("%Y-%m-%d %H:%M")
-    sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores "
+    sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores, {jvm}, "
                 f"({'quick' if args.quick else 'full'} iterations, best of {args.rounds} round{'s' if args.rounds > 1 else ''}): `/usr/bin/python3 benchmarks/peers/compare.py "
                 f"{' '.join(sys.argv[1:])}`. Bold: bytegrad ahead of every peer measured.\n"]
     for threads in args.threads:
