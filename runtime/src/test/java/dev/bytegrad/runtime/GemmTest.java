@@ -173,6 +173,36 @@ class GemmTest {
   }
 
   @Test
+  void scalarProducts_sumEachElementInKOrder_acrossBlocksOfRowsAndColumns() {
+    // 70 x 600 crosses ScalarGemm's blocks of C (64 rows, 512 columns) and 37 its blocks of k; 70 x 10 is
+    // computed transposed: every element is still one chain of multiplications and additions in k order,
+    // as a plain loop computes it
+    SplittableRandom random = new SplittableRandom(9);
+    int m = 70;
+    int k = 37;
+    for (int n : new int[] {600, 10}) {
+      float[] a = floats(random(random, m * k));
+      float[] b = floats(random(random, k * n));
+      for (boolean transA : new boolean[] {false, true}) {
+        for (boolean transB : new boolean[] {false, true}) {
+          float[] c = new float[m * n];
+          new ScalarGemm().sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              float sum = 0f;
+              for (int p = 0; p < k; p++) {
+                sum += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+              }
+              assertThat(c[i * n + j]).as("%d columns, A transposed %b, B transposed %b, element %d,%d", n, transA, transB, i, j)
+                  .isEqualTo(sum);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void products_allocateNothingOnceWarm_onEveryKernel() {
     // the tiled kernel (with blocks of k), skinny products both ways, dot products: a Vector API value
     // passed where the JIT cannot keep it in registers is boxed, an allocation per call
