@@ -182,13 +182,10 @@ final class GemmTiles {
     c31.intoArray(c, cOffset + 3 * ldc + LANES);
   }
 
-  /**
-   * Rows {@code from} to {@code to - 1} of a tile of {@code rows} rows (fewer than six) times one panel, a
-   * row at a time.
-   */
-  static void tileRows(int from, int to, int rows, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset,
-      int ldc, boolean accumulate) {
-    for (int r = from; r < to; r++) {
+  /** A tile of fewer than four rows, {@code a[p*rows + r]}, times one panel, a row at a time. */
+  static void tileRows(int rows, float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc,
+      boolean accumulate) {
+    for (int r = 0; r < rows; r++) {
       FloatVector c0 = start(c, cOffset + r * ldc, accumulate);
       FloatVector c1 = start(c, cOffset + r * ldc + LANES, accumulate);
       for (int p = 0; p < k; p++) {

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * array, so every array in the loop is read at the same index {@code j}. That is the loop the JIT
  * vectorizes: JDK 17's C2 left the same loop over one array at {@code b[b0 + j]}, {@code b[b1 + j]}, ...,
  * {@code c[cOffset + j]} scalar (5 GFLOP/s on 1024 x 1024 x 1024, against 19-25 with the copies; EJML
- * 3.7, this machine). Each element of C is still summed in k order, so the bits are those of the loop
- * without copies. The scratch arrays are per thread, allocated once, so calls allocate nothing after
+ * 3.7, this machine). A product of fewer than {@value #NARROW} columns, whose loop would be that short,
+ * is computed transposed ({@code C^T = op(B)^T op(A)^T}, m wide) into a scratch array. Each element of C
+ * is still summed in k order, so the bits are those of the loop without copies. The scratch arrays are per thread, allocated once, so calls allocate nothing after
  * the first.
  */
 final class ScalarGemm implements GemmKernel {
@@ -23,13 +24,13 @@ final class ScalarGemm implements GemmKernel {
   private static final int ROWS = 64;
   /** Columns of a block of C and of B: a row of the block of B is 2 KiB, the block 32 KiB. */
   private static final int COLUMNS = 512;
-  /** Each thread's copies: a block of C, row by row, then a block of B, row by row. */
   /** Fewer columns than this, and more rows, are computed transposed. */
   private static final int NARROW = 32;
-  /** Each thread's C^T for a product of few columns. */
-  private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+  /** Each thread's copies: a block of C, row by row, then a block of B, row by row. */
   private static final ThreadLocal<float[][][]> BLOCKS = ThreadLocal.withInitial(
       () -> new float[][][] {new float[ROWS][COLUMNS], new float[BLOCK_K][COLUMNS]});
+  /** Each thread's C^T for a product of few columns. */
+  private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
   private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
 

@@ -10,14 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
  * computed in register tiles of six rows by one panel: twelve vector accumulators, each step along k
  * loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS micro-kernels,
  * sized for the sixteen registers of AVX2 — or of four rows where the JIT cannot keep six rows in
- * registers ({@link #ROWS}). Each row tile of op(A) is first copied into a
- * small interleaved panel, so the broadcasts read one contiguous array whose bounds checks the JIT hoists
- * ({@link GemmTiles} holds the packing and the kernels). The loops are blocked the way BLAS blocks them:
- * groups of {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just
- * before use into a buffer of the group's size, each continuing the sums of the block before), then row
- * tiles, then panels: a tile of A and a panel's block share L1, the group's blocks stay in L2. Four
- * leftover rows take a 4-row tile (eight take two, five one and a row), fewer go a row at a time;
- * partial panels go through a small scratch tile. Packing copies whole vectors, four rows of B at a time, when B is not transposed.
+ * registers ({@link #ROWS}). Each row tile of op(A) is first copied into a small interleaved panel, so
+ * the broadcasts read one contiguous array whose bounds checks the JIT hoists ({@link GemmTiles} holds
+ * the packing and the kernels). The loops are blocked the way BLAS blocks them: groups of
+ * {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just before use
+ * into a buffer of the group's size, each continuing the sums of the block before), then row tiles,
+ * then panels: a tile of A and a panel's block share L1, the group's blocks stay in L2. Four leftover
+ * rows take a 4-row tile (eight take two, five one and a row), fewer go a row at a time; partial panels
+ * go through a small scratch tile. Packing copies whole vectors, four rows of B at a time, when B is not
+ * transposed.
  * Products with few columns, or a small C over a long k, go to {@link SkinnyProduct} instead, and a B
  * that stays the same across calls is packed once per epoch ({@link #sgemmConstantB}). Products of at
  * least {@value #PARALLEL_FLOPS} flops are split by column panels (or row tiles) over a
@@ -146,7 +147,7 @@ final class VectorGemm implements GemmKernel {
       product.useKept(epoch.get());
     }
     int panels = (n + NR - 1) / NR;
-    int tiles = product.tileCount(0, m);
+    int tiles = product.tileCount(m);
     if (2L * m * n * k < parallelFlops) {
       pool.run(product, 1);
     } else if (panels >= pool.threads() || panels >= tiles) {
@@ -201,10 +202,10 @@ final class VectorGemm implements GemmKernel {
     /** Whether {@link #panels} is a kept slot being filled in this call: packed whole, in place. */
     private boolean keeping;
     /**
-     * All of op(A), packed tile after tile over the whole of k (the tile at row i of height h at
-     * {@code sharedA[i*k + p*h + r]}), when a
-     * product split by panels packs it once for every part ({@link #shareA}) rather than each part packing
-     * every tile again: at two threads the copies were a fifth of the MLP's products.
+     * All of op(A), packed tile after tile over the whole of k (the tile at row i, h rows high, at
+     * {@code sharedA[i*k + p*h + r]}), when a product split by panels packs it once for every part
+     * ({@link #shareA}) rather than each part packing every tile again: at two threads the copies were a
+     * fifth of the MLP's products.
      */
     private float[] sharedA = new float[0];
     private boolean aShared;
@@ -271,7 +272,7 @@ final class VectorGemm implements GemmKernel {
         sharedA = new float[m * k];
       }
       packingA = true;
-      int tiles = tileCount(0, m);
+      int tiles = tileCount(m);
       try {
         pool.run(this, tiles);
       } finally {
@@ -282,7 +283,7 @@ final class VectorGemm implements GemmKernel {
 
     /** Part {@code part} of {@code parts} of the tiles of op(A), into {@link #sharedA}. */
     private void packShared(int part, int parts) {
-      int tiles = tileCount(0, m);
+      int tiles = tileCount(m);
       int firstTile = (int) ((long) tiles * part / parts);
       int lastTile = (int) ((long) tiles * (part + 1) / parts);
       int strideI = transA ? 1 : lda;
@@ -307,10 +308,10 @@ final class VectorGemm implements GemmKernel {
       return left == 8 || left == 5 ? 4 : Math.min(rows, left);
     }
 
-    /** How many tiles rows {@code first..end-1} make. */
-    int tileCount(int first, int end) {
+    /** How many tiles rows {@code 0..end-1} make. */
+    int tileCount(int end) {
       int tiles = 0;
-      for (int i = first; i < end; i += tileRows(i, end)) {
+      for (int i = 0; i < end; i += tileRows(i, end)) {
         tiles++;
       }
       return tiles;
@@ -457,7 +458,7 @@ final class VectorGemm implements GemmKernel {
           } else if (rows == 4) {
             GemmTiles.tile4(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           } else {
-            GemmTiles.tileRows(0, rows, rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+            GemmTiles.tileRows(rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
           }
           if (!full) {
             for (int r = 0; r < rows; r++) {
