@@ -184,7 +184,7 @@ def main():
     skip = {s.lower() for s in args.skip}
     peer_names = [p for p in PEERS if not any(s in p.lower() for s in skip)]
     started = time.strftime("%Y-%m-%d %H:%M")
-    sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores, {jvm}, "
+    sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores with {jvm} "
                 f"({'quick' if args.quick else 'full'} iterations, best of {args.rounds} round{'s' if args.rounds > 1 else ''}): `/usr/bin/python3 benchmarks/peers/compare.py "
                 f"{' '.join(sys.argv[1:])}`. Bold: bytegrad ahead of every peer measured.\n"]
     for threads in args.threads:
