@@ -1,0 +1,314 @@
+package dev.bytegrad.runtime;
+
+/**
+ * One product's arguments, split by column panels of C (part {@code i} packs its own panels of B and
+ * computes every row of C for them) or, when B has fewer panels than there are threads, by row tiles
+ * over a B packed beforehand. Parts share nothing they write, and each element of C is computed in the
+ * same order whatever the number of parts (bitwise-identical results). {@link VectorGemm} chooses the
+ * split; this class holds the blocking, the packing and the tiles.
+ */
+final class TiledProduct implements WorkerPool.Job {
+  private static final int NR = VectorGemm.NR;
+  private static final int KC = VectorGemm.KC;
+  private static final int PANEL_GROUP = VectorGemm.PANEL_GROUP;
+
+  /** A B kept packed: which operand it is, the epoch it was packed in, and its panels. */
+  private static final class Kept {
+    private float[] b;
+    private int bOffset;
+    private int ldb;
+    private int k;
+    private int n;
+    private boolean transB;
+    private long epoch = -1;
+    private float[] panels = new float[0];
+
+    boolean holds(float[] b, int bOffset, int ldb, int k, int n, boolean transB) {
+      return this.b == b && this.bOffset == bOffset && this.ldb == ldb && this.k == k && this.n == n && this.transB == transB;
+    }
+  }
+
+  private final Kept[] kept = {new Kept(), new Kept(), new Kept(), new Kept()};
+  private int nextKept;
+  /** The panels {@link #run} reads: {@link #packed}, or a kept B's. */
+  private float[] panels;
+  /** Whether {@link #panels} already hold all of op(B). */
+  private boolean prepacked;
+  private final float[][] edges;
+  /**
+   * Each part's block of k of a group of panels, packed just before use when B is not kept whole: a
+   * buffer of the group's size (at most 512 KiB) stays in L2 from one block to the next, where writing
+   * each block into a whole B's panels streamed megabytes through the caches (LeNet's 500 x 4096
+   * im2col: packing took 28% of the product).
+   */
+  private final float[][] groupPanels;
+  /** Whether {@link #panels} is a kept slot being filled in this call: packed whole, in place. */
+  private boolean keeping;
+  /**
+   * All of op(A), packed tile after tile over the whole of k (the tile at row i, h rows high, at
+   * {@code sharedA[i*k + p*h + r]}), when a product split by panels packs it once for every part
+   * ({@link #shareA}) rather than each part packing every tile again: at two threads the copies were a
+   * fifth of the MLP's products.
+   */
+  private float[] sharedA = new float[0];
+  private boolean aShared;
+  /** Whether {@link #run} packs tiles of A into {@link #sharedA} (the first of the two jobs) or multiplies. */
+  private boolean packingA;
+  /** Each part's row tile of op(A), packed: {@code aPanels[part][p * h + r] = op(A)[i + r][p]} for a tile of h rows. */
+  private final float[][] aPanels;
+  private float[] packed = new float[0];
+  private boolean packedAll;
+  private boolean transA;
+  private boolean transB;
+  private int m;
+  private int n;
+  private int k;
+  private float[] a;
+  private int aOffset;
+  private int lda;
+  private float[] b;
+  private int bOffset;
+  private int ldb;
+  private float[] c;
+  private int cOffset;
+  private int ldc;
+
+  /** The rows of a full register tile: 4 or 6. */
+  private final int rows;
+
+  TiledProduct(int threads, int rows) {
+    this.rows = rows;
+    edges = new float[threads][rows * NR];
+    aPanels = new float[threads][0];
+    groupPanels = new float[threads][0];
+  }
+
+  void set(boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc) {
+    this.transA = transA;
+    this.transB = transB;
+    this.m = m;
+    this.n = n;
+    this.k = k;
+    this.a = a;
+    this.aOffset = aOffset;
+    this.lda = lda;
+    this.b = b;
+    this.bOffset = bOffset;
+    this.ldb = ldb;
+    this.c = c;
+    this.cOffset = cOffset;
+    this.ldc = ldc;
+    this.packedAll = false;
+    this.panels = packed;
+    this.prepacked = false;
+    this.keeping = false;
+    this.aShared = false;
+  }
+
+  /**
+   * Packs all of op(A) into {@link #sharedA} on {@code pool}, the row tiles split among the parts, for
+   * the parts of the multiplication to read.
+   */
+  void shareA(WorkerPool pool) {
+    if (sharedA.length < m * k) {
+      sharedA = new float[m * k];
+    }
+    packingA = true;
+    int tiles = tileCount(m);
+    try {
+      pool.run(this, tiles);
+    } finally {
+      packingA = false;
+    }
+    aShared = true;
+  }
+
+  /** Part {@code part} of {@code parts} of the tiles of op(A), into {@link #sharedA}. */
+  private void packShared(int part, int parts) {
+    int tiles = tileCount(m);
+    int firstTile = (int) ((long) tiles * part / parts);
+    int lastTile = (int) ((long) tiles * (part + 1) / parts);
+    int strideI = transA ? 1 : lda;
+    int strideP = transA ? lda : 1;
+    int rows;
+    int tile = 0;
+    for (int i = 0; i < m && tile < lastTile; i += rows, tile++) {
+      rows = tileRows(i, m);
+      if (tile >= firstTile) {
+        GemmTiles.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, sharedA, i * k);
+      }
+    }
+  }
+
+  /**
+   * The rows of the tile at row {@code i} of rows ending at {@code end}: a full tile, or of the last
+   * eight rows two tiles of four (32 = 4 x 6 + 2 x 4), of the last five four and one; each kernel reads
+   * a tile of its own height.
+   */
+  private int tileRows(int i, int end) {
+    int left = end - i;
+    return left == 8 || left == 5 ? 4 : Math.min(rows, left);
+  }
+
+  /** How many tiles rows {@code 0..end-1} make. */
+  int tileCount(int end) {
+    int tiles = 0;
+    for (int i = 0; i < end; i += tileRows(i, end)) {
+      tiles++;
+    }
+    return tiles;
+  }
+
+  /** Reads B from its kept panels if they were packed in this epoch; else packs it into a kept slot for later calls. */
+  void useKept(long epoch) {
+    Kept slot = null;
+    for (Kept candidate : kept) {
+      if (candidate.holds(b, bOffset, ldb, k, n, transB)) {
+        slot = candidate;
+      }
+    }
+    if (slot != null && slot.epoch == epoch) {
+      panels = slot.panels;
+      prepacked = true;
+      return;
+    }
+    if (slot == null) {
+      slot = kept[nextKept];
+      nextKept = (nextKept + 1) % kept.length;
+    }
+    int size = (n + NR - 1) / NR * NR * k;
+    if (slot.panels.length < size) {
+      slot.panels = new float[size];
+    }
+    slot.b = b;
+    slot.bOffset = bOffset;
+    slot.ldb = ldb;
+    slot.k = k;
+    slot.n = n;
+    slot.transB = transB;
+    slot.epoch = epoch;
+    panels = slot.panels;
+    keeping = true;
+  }
+
+  /** Packs all of B now, so that {@link #run} splits rows rather than panels. */
+  void packAll() {
+    if (!keeping && !prepacked) {
+      int size = (n + NR - 1) / NR * NR * k;
+      if (packed.length < size) {
+        packed = new float[size];
+      }
+      panels = packed;
+    }
+    if (!prepacked) {
+      GemmTiles.pack(transB, n, 0, k, b, bOffset, ldb, panels, 0, 0, (n + NR - 1) / NR, NR * k, 0);
+    }
+    packedAll = true;
+  }
+
+  @Override
+  public void run(int part, int parts) {
+    if (packingA) {
+      packShared(part, parts);
+      return;
+    }
+    int panels = (n + NR - 1) / NR;
+    int tiles = (m + rows - 1) / rows;
+    int first = 0;
+    int last = panels;
+    int firstRow = 0;
+    int lastRow = m;
+    if (packedAll) {
+      firstRow = Math.min(m, (int) ((long) tiles * part / parts) * rows);
+      lastRow = Math.min(m, (int) ((long) tiles * (part + 1) / parts) * rows);
+    } else {
+      first = (int) ((long) panels * part / parts);
+      last = (int) ((long) panels * (part + 1) / parts);
+    }
+    // Blocks of panels, then blocks of k, outside; row tiles, then panels, inside: a tile of A (rows x KC)
+    // stays in L1 while the panels' block (KC x NR each) streams from L2, where the whole block of
+    // panels stays for every row tile, packed just before (unless kept or packed beforehand for a split
+    // by rows). Each block of k continues the sums of the one before.
+    boolean pack = !packedAll && !prepacked;
+    boolean local = pack && !keeping;
+    int blocks = Math.max(1, (k + KC - 1) / KC);
+    int blockLength = Math.max(1, (k + blocks - 1) / blocks);
+    if (local && groupPanels[part].length < PANEL_GROUP * NR * blockLength) {
+      groupPanels[part] = new float[PANEL_GROUP * NR * blockLength];
+    }
+    for (int group = first; group < last; group += PANEL_GROUP) {
+      int groupEnd = Math.min(last, group + PANEL_GROUP);
+      int kc;
+      for (int p0 = 0; ; p0 += kc) {
+        kc = Math.min(blockLength, k - p0);
+        float[] source = this.panels;
+        // where panel q's block starts: panelZero + q * panelStride
+        int panelStride = NR * k;
+        int panelZero = p0 * NR;
+        if (local) {
+          source = groupPanels[part];
+          panelStride = NR * kc;
+          panelZero = -group * panelStride;
+          GemmTiles.pack(transB, n, p0, p0 + kc, b, bOffset, ldb, source, 0, group, groupEnd, panelStride, p0);
+        } else if (pack) {
+          GemmTiles.pack(transB, n, p0, p0 + kc, b, bOffset, ldb, source, group * panelStride, group, groupEnd, panelStride, 0);
+        }
+        rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part, source, panelZero, panelStride);
+        if (p0 + kc >= k) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** Rows {@code firstRow..lastRow-1} of C times panels {@code first..last-1}, over k from {@code p0}, {@code kc} long. */
+  private void rowTiles(int firstRow, int lastRow, int first, int last, int p0, int kc, boolean accumulate, int part,
+      float[] panels, int panelZero, int panelStride) {
+    int strideI = transA ? 1 : lda;
+    int strideP = transA ? lda : 1;
+    float[] edge = edges[part];
+    if (aPanels[part].length < this.rows * kc) {
+      aPanels[part] = new float[this.rows * kc];
+    }
+    float[] aPanel = aPanels[part];
+    int rows;
+    for (int i = firstRow; i < lastRow; i += rows) {
+      rows = tileRows(i, lastRow);
+      // the tile's block of k into this part's own small panel: copied whole from the tiles packed by the
+      // first job, or packed now
+      if (aShared) {
+        System.arraycopy(sharedA, i * k + p0 * rows, aPanel, 0, rows * kc);
+      } else {
+        GemmTiles.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel, 0);
+      }
+      for (int panel = first; panel < last; panel++) {
+        int j = panel * NR;
+        int columns = Math.min(NR, n - j);
+        // a whole panel's columns go straight to C, whatever the rows; a partial panel through the edge tile
+        boolean full = columns == NR;
+        float[] target = full ? c : edge;
+        int targetOffset = full ? cOffset + i * ldc + j : 0;
+        int targetStride = full ? ldc : NR;
+        if (!full && accumulate) {
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(c, cOffset + (i + r) * ldc + j, edge, r * NR, columns);
+          }
+        }
+        int panelBase = panelZero + panel * panelStride;
+        if (rows == 6) {
+          GemmTiles.tile6(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+        } else if (rows == 4) {
+          GemmTiles.tile4(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+        } else {
+          GemmTiles.tileRows(rows, aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+        }
+        if (!full) {
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(edge, r * NR, c, cOffset + (i + r) * ldc + j, columns);
+          }
+        }
+      }
+    }
+  }
+}
