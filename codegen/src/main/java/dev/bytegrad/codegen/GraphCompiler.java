@@ -15,6 +15,7 @@ import dev.bytegrad.graph.rewrite.Rewriter;
 import dev.bytegrad.graph.train.TrainingGraph;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.Tensor;
+import dev.bytegrad.runtime.Vectors;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -46,13 +47,25 @@ public final class GraphCompiler {
     return compile(name, new Signature(allInputs, parameters, List.of(training.loss()), training.updates()), backend);
   }
 
-  /** Compiles {@code signature} into a class called {@code name}, with {@code backend}. */
+  /**
+   * Compiles {@code signature} into a class called {@code name}, with {@code backend}; with vector loops
+   * when the JVM has the Vector API and the runtime uses it ({@link Vectors#implementation()}).
+   */
   public static Compiled compile(String name, Signature signature, Backend backend) {
+    return compile(name, signature, backend, Vectors.implementation().equals("vector"));
+  }
+
+  /**
+   * Compiles {@code signature} into a class called {@code name}, with {@code backend}: with
+   * {@code vectorLoops}, the loops of lanewise work run on the Vector API (see
+   * {@link dev.bytegrad.codegen.lower.Lowering#lower(String, Signature, boolean)}), with the same results.
+   */
+  public static Compiled compile(String name, Signature signature, Backend backend, boolean vectorLoops) {
     long start = System.nanoTime();
     Verifier.check("building", roots(signature));
     Signature simplified = simplify(signature);
     Verifier.check("simplification", roots(simplified));
-    Program program = Lowering.lower(name, simplified);
+    Program program = Lowering.lower(name, simplified, vectorLoops && backend != Backend.INTERPRETER);
     String source = null;
     byte[] classFile = null;
     Function<Tensor[], CompiledFunction> factory;

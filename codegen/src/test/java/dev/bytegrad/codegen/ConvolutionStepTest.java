@@ -16,7 +16,6 @@ import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -92,14 +91,6 @@ class ConvolutionStepTest {
         .instantiate(cnn.bind(Parameters.initialize(cnn.graph(), 1)));
     Tensor[] inputs = batch(0);
     Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.scalar())};
-    for (int i = 0; i < 5_000; i++) {
-      step.run(inputs, outputs);
-    }
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-    for (int i = 0; i < 500; i++) {
-      step.run(inputs, outputs);
-    }
-    assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before).isZero();
+    assertThat(Allocations.afterWarmUp(() -> step.run(inputs, outputs), 500, 60)).isZero();
   }
 }

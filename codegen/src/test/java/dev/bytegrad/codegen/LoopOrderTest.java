@@ -192,7 +192,8 @@ class LoopOrderTest {
     String loops = null;
     for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
       Compiled compiled = GraphCompiler.compile("functions", signature, backend);
-      loops = LoopPrinter.print(compiled.program());
+      // whether a loop runs a vector of elements at a time is VectorLoopTest's concern
+      loops = LoopPrinter.print(compiled.program()).replace(", vector:", ":");
       Tensor[] results = outputs.stream().map(n -> Tensor.zeros(n.dtype(), n.shape())).toArray(Tensor[]::new);
       compiled.instantiate().run(arguments, results);
       for (int o = 0; o < results.length; o++) {

@@ -19,7 +19,6 @@ import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -146,14 +145,6 @@ class RecurrentStepTest {
     CompiledFunction step = lstm.compile(Backend.ASM).instantiate(lstm.bind(Parameters.initialize(lstm.graph(), 1)));
     Tensor[] in = inputs(8, 0);
     Tensor[] out = outputs();
-    for (int i = 0; i < 3_000; i++) {
-      step.run(in, out);
-    }
-    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-    for (int i = 0; i < 300; i++) {
-      step.run(in, out);
-    }
-    assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before).isZero();
+    assertThat(Allocations.afterWarmUp(() -> step.run(in, out), 300, 60)).isZero();
   }
 }

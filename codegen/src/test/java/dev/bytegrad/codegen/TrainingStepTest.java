@@ -16,7 +16,6 @@ import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -159,16 +158,7 @@ class TrainingStepTest {
           .instantiate(model.parameters(Parameters.initialize(model.graph(), 1)));
       Tensor[] inputs = batch(0);
       Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.scalar())};
-      for (int i = 0; i < 20_000; i++) {
-        step.run(inputs, outputs);
-      }
-      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long thread = Thread.currentThread().getId();
-      long before = threads.getThreadAllocatedBytes(thread);
-      for (int i = 0; i < 1_000; i++) {
-        step.run(inputs, outputs);
-      }
-      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      long allocated = Allocations.afterWarmUp(() -> step.run(inputs, outputs), 1_000, 80);
       assertThat(allocated).as("bytes allocated by 1000 %s steps", backend).isZero();
     }
   }

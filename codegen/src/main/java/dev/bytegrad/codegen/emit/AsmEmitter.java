@@ -82,9 +82,17 @@ public final class AsmEmitter {
     for (Buffer buffer : concat(program.inputs(), program.outputs())) {
       writer.visitField(ACC_PRIVATE, buffer.name(), arrayDescriptor(buffer.dtype()), null, null).visitEnd();
     }
-    if (!program.constants().isEmpty()) {
+    boolean vectors = JavaVectors.any(program.allKernels());
+    if (vectors) {
+      writer.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, JavaVectors.SPECIES, AsmVectors.SPECIES_DESCRIPTOR,
+          AsmVectors.SPECIES_SIGNATURE, null).visitEnd();
+    }
+    if (!program.constants().isEmpty() || vectors) {
       MethodVisitor clinit = writer.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
       clinit.visitCode();
+      if (vectors) {
+        AsmVectors.initialize(clinit, owner);
+      }
       for (Buffer constant : program.constants()) {
         List<String> chunks = dev.bytegrad.runtime.Constants.encode(constant.constant());
         AsmExpressions.pushInt(clinit, chunks.size());
@@ -246,6 +254,13 @@ public final class AsmEmitter {
   }
 
   private void emitLoop(MethodVisitor method, AsmExpressions expressions, Stmt.Loop loop) {
+    if (loop.vector()) {
+      AsmExpressions.pushInt(method, 0);
+      expressions.store(loop.index());
+      new AsmVectors(owner, method, expressions).loop(loop.index(), new Expr.Const(DType.I32, loop.extent()), loop.body(),
+          statement -> emitStatement(method, expressions, statement));
+      return;
+    }
     Label condition = new Label();
     Label end = new Label();
     AsmExpressions.pushInt(method, 0);
@@ -277,6 +292,11 @@ public final class AsmEmitter {
     method.visitVarInsn(ILOAD, 2);
     method.visitMethodInsn(INVOKESTATIC, PARALLEL, "start", "(III)I", false);
     expressions.store(end);
+    if (loop.vector()) {
+      new AsmVectors(owner, method, expressions).loop(loop.index(), end, loop.body(),
+          statement -> emitStatement(method, expressions, statement));
+      return;
+    }
     Label condition = new Label();
     Label done = new Label();
     method.visitLabel(condition);

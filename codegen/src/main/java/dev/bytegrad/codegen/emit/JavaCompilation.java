@@ -51,7 +51,11 @@ public final class JavaCompilation {
         return source;
       }
     };
-    List<String> options = List.of("--release", "17", "-classpath", runtimeClasspath(), "-g:none", "-nowarn");
+    List<String> options = new java.util.ArrayList<>(List.of("--release", "17", "-classpath", runtimeClasspath(), "-g:none", "-nowarn"));
+    if (source.contains("jdk.incubator.vector")) {
+      // vector loops (see Vectorization): the JVM running this has the module, or they were not emitted
+      options.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    }
     if (!compiler.getTask(null, files, diagnostics, options, null, List.of(file)).call()) {
       throw new IllegalStateException("generated source for " + qualifiedName + " does not compile: " + diagnostics.getDiagnostics());
     }

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.bytegrad.codegen.loop.Buffer;
@@ -41,11 +42,13 @@ public final class JavaEmitter {
   private final Program program;
   private final String packageName;
   private final JavaExpressions expressions;
+  private final JavaVectors vectors;
 
   private JavaEmitter(Program program, String packageName) {
     this.program = program;
     this.packageName = packageName;
     this.expressions = new JavaExpressions(program);
+    this.vectors = new JavaVectors(expressions);
   }
 
   /** The source file of {@code program}'s class in {@link #PACKAGE}. */
@@ -101,6 +104,11 @@ public final class JavaEmitter {
   }
 
   private void emitFields(TypeSpec.Builder type) {
+    if (JavaVectors.any(program.allKernels())) {
+      type.addField(FieldSpec.builder(ParameterizedTypeName.get(JavaVectors.VECTOR_SPECIES, ClassName.get(Float.class)),
+          JavaVectors.SPECIES, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .initializer("$T.SPECIES_PREFERRED", JavaVectors.FLOAT_VECTOR).build());
+    }
     for (Buffer constant : program.constants()) {
       type.addField(FieldSpec.builder(arrayOf(constant.dtype()), constant.name(), Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
           .initializer("$T.$L($L)", Constants.class, suffix(constant.dtype()), CodeBlock.join(
@@ -188,6 +196,12 @@ public final class JavaEmitter {
   private CodeBlock emitStatement(Stmt statement) {
     if (statement instanceof Stmt.Loop loop) {
       return emitLoop(loop);
+    } else if (statement instanceof Stmt.PartLoop loop && loop.vector()) {
+      return CodeBlock.builder().add("{\n").indent()
+          .addStatement("int $L = $T.start($L, part, parts)", loop.index().name(), Parallel.class, loop.extent())
+          .addStatement("int $LEnd = $T.start($L, part + 1, parts)", loop.index().name(), Parallel.class, loop.extent())
+          .add(vectors.loop(loop.index().name(), loop.index().name() + "End", loop.body(), scalar(loop.body())))
+          .unindent().add("}\n").build();
     } else if (statement instanceof Stmt.PartLoop loop) {
       CodeBlock.Builder code = CodeBlock.builder().beginControlFlow(
           "for (int $1L = $3T.start($2L, part, parts), $1LEnd = $3T.start($2L, part + 1, parts); $1L < $1LEnd; $1L++)",
@@ -213,10 +227,22 @@ public final class JavaEmitter {
   }
 
   private CodeBlock emitLoop(Stmt.Loop loop) {
+    if (loop.vector()) {
+      return CodeBlock.builder().add("{\n").indent()
+          .addStatement("int $L = 0", loop.index().name())
+          .add(vectors.loop(loop.index().name(), Integer.toString(loop.extent()), loop.body(), scalar(loop.body())))
+          .unindent().add("}\n").build();
+    }
     CodeBlock.Builder code = CodeBlock.builder()
         .beginControlFlow("for (int $1L = 0; $1L < $2L; $1L++)", loop.index().name(), loop.extent());
     loop.body().forEach(statement -> code.add(emitStatement(statement)));
     return code.endControlFlow().build();
+  }
+
+  private CodeBlock scalar(List<Stmt> body) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    body.forEach(statement -> code.add(emitStatement(statement)));
+    return code.build();
   }
 
   private CodeBlock emitGemm(Stmt.Gemm gemm) {

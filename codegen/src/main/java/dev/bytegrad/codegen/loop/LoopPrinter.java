@@ -50,12 +50,14 @@ public final class LoopPrinter {
   private static void statement(StringBuilder text, Stmt statement, int depth) {
     text.append("  ".repeat(depth));
     if (statement instanceof Stmt.Loop loop) {
-      text.append("for ").append(loop.index().name()).append(" < ").append(loop.extent()).append(":\n");
+      text.append("for ").append(loop.index().name()).append(" < ").append(loop.extent())
+          .append(loop.vector() ? ", vector:\n" : ":\n");
       loop.body().forEach(inner -> statement(text, inner, depth + 1));
       return;
     }
     if (statement instanceof Stmt.PartLoop loop) {
-      text.append("for ").append(loop.index().name()).append(" < ").append(loop.extent()).append(", split over threads:\n");
+      text.append("for ").append(loop.index().name()).append(" < ").append(loop.extent())
+          .append(loop.vector() ? ", split over threads, vector:\n" : ", split over threads:\n");
       loop.body().forEach(inner -> statement(text, inner, depth + 1));
       return;
     }

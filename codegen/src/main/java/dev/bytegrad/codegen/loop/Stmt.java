@@ -4,21 +4,34 @@ import java.util.List;
 
 /** A statement of the loop IR. */
 public sealed interface Stmt {
-  /** {@code for (index = 0; index < extent; index++) body}. */
-  record Loop(Expr.Var index, int extent, List<Stmt> body) implements Stmt {
+  /**
+   * {@code for (index = 0; index < extent; index++) body}. A {@code vector} loop's body is stores of f32
+   * elements that the emitters compute a vector of elements at a time, on the Vector API, and the last
+   * few one at a time: same bits (see {@code dev.bytegrad.codegen.lower.Vectorization}).
+   */
+  record Loop(Expr.Var index, int extent, List<Stmt> body, boolean vector) implements Stmt {
     public Loop {
       body = List.copyOf(body);
+    }
+
+    public Loop(Expr.Var index, int extent, List<Stmt> body) {
+      this(index, extent, body, false);
     }
   }
 
   /**
    * The outer loop of a kernel split over threads: {@code index} runs over this part's share of
    * {@code [0, extent)}, the part and the number of parts being the kernel method's arguments. A kernel
-   * whose body is one such loop is run by {@code dev.bytegrad.runtime.Parallel}.
+   * whose body is one such loop is run by {@code dev.bytegrad.runtime.Parallel}. A {@code vector} part
+   * loop's share is computed as a vector {@link Loop} is.
    */
-  record PartLoop(Expr.Var index, int extent, List<Stmt> body) implements Stmt {
+  record PartLoop(Expr.Var index, int extent, List<Stmt> body, boolean vector) implements Stmt {
     public PartLoop {
       body = List.copyOf(body);
+    }
+
+    public PartLoop(Expr.Var index, int extent, List<Stmt> body) {
+      this(index, extent, body, false);
     }
 
     /** The elements of the whole nest: this extent times those of the perfect nest inside. */

@@ -33,13 +33,33 @@ public final class Lowering {
   private int loops;
   private final List<Buffer> constants = new ArrayList<>();
 
-  private Lowering(Signature signature) {
+  /** Whether kernels get vector loops ({@link Vectorization}). */
+  private final boolean vectorLoops;
+
+  private Lowering(Signature signature, boolean vectorLoops) {
     this.signature = signature;
+    this.vectorLoops = vectorLoops;
   }
 
-  /** The planned program computing {@code signature}, its class to be called {@code name}. */
+  /**
+   * The planned program computing {@code signature}, its class to be called {@code name}, with scalar
+   * loops only: its classes need no more than the runtime and Java 17 (ahead-of-time sources).
+   */
   public static Program lower(String name, Signature signature) {
-    return MemoryPlan.plan(new Lowering(signature).run(name));
+    return lower(name, signature, false);
+  }
+
+  /**
+   * The planned program computing {@code signature}, its class to be called {@code name}; with
+   * {@code vectorLoops}, the loops {@link Vectorization} can vectorize run on the Vector API, and the
+   * classes need the module {@code jdk.incubator.vector}.
+   */
+  public static Program lower(String name, Signature signature, boolean vectorLoops) {
+    return MemoryPlan.plan(new Lowering(signature, vectorLoops).run(name));
+  }
+
+  boolean vectorLoops() {
+    return vectorLoops;
   }
 
   private Program run(String name) {
@@ -76,7 +96,7 @@ public final class Lowering {
       });
     }
     return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries,
-        optimized(kernels), Map.of(), Map.of());
+        optimized(kernels, vectorLoops), Map.of(), Map.of());
   }
 
   /**
@@ -84,15 +104,17 @@ public final class Lowering {
    * test and walk memory plainly ({@link RangeSplitting}, {@link LoopSplitting}, {@link ReductionOrder},
    * {@link InnerLoop}), nests that walk memory as one loop would made one loop ({@link LoopCollapse}),
    * split over threads ({@link Parallelism}), their additions of one run to another made runtime calls
-   * ({@link RunCalls}), the scalars their loops read loaded once before them ({@link LoadHoisting}),
-   * named {@code k0, k1, ...} in the order they run.
+   * ({@link RunCalls}), the scalars their loops read loaded once before them ({@link LoadHoisting}), their
+   * loops of lanewise work made vector loops when {@code vectorLoops} ({@link Vectorization}), named
+   * {@code k0, k1, ...} in the order they run.
    */
-  static List<Kernel> optimized(List<Kernel> kernels) {
+  static List<Kernel> optimized(List<Kernel> kernels, boolean vectorLoops) {
     List<Kernel> numbered = new ArrayList<>();
     for (Kernel merged : KernelMerging.merge(kernels)) {
       Kernel kernel = LoopCollapse.apply(InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(RangeSplitting.split(merged)))));
       for (Kernel split : Parallelism.split(kernel)) {
-        Kernel part = LoadHoisting.apply(RunCalls.apply(split));
+        Kernel hoisted = LoadHoisting.apply(RunCalls.apply(split));
+        Kernel part = vectorLoops ? Vectorization.apply(hoisted) : hoisted;
         numbered.add(new Kernel("k" + numbered.size(), part.comment(), part.body(), part.reads(), part.writes()));
       }
     }

@@ -150,7 +150,7 @@ final class ScanLowering {
       }
       step.add(lowering.kernel(inner, "k" + step.size(), innerSchedule));
     }
-    List<Kernel> merged = Lowering.optimized(step);
+    List<Kernel> merged = Lowering.optimized(step, lowering.vectorLoops());
     java.util.Set<Buffer> constants = new java.util.HashSet<>();
     for (int l = 0; l < body.constants().size(); l++) {
       Buffer buffer = buffers.get(operands.get(m + n + l));

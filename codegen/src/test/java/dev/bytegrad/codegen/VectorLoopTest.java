@@ -1,0 +1,131 @@
+package dev.bytegrad.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bytegrad.codegen.loop.LoopPrinter;
+import dev.bytegrad.codegen.lower.Signature;
+import dev.bytegrad.graph.Graph;
+import dev.bytegrad.graph.Node;
+import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.Gemm;
+import dev.bytegrad.runtime.Shape;
+import dev.bytegrad.runtime.Tensor;
+import dev.bytegrad.runtime.Vectors;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * Vector loops (the Vector API) give the bits of the scalar loops they replace, on both backends, at the
+ * lanes of whole vectors and at the elements left over, for ties, signed zeros, infinities and NaNs.
+ */
+class VectorLoopTest {
+  /** 67 columns: eight vectors of AVX2 and three elements left over (four of AVX-512 and three). */
+  private static final int ROWS = 5;
+  private static final int COLUMNS = 67;
+  private static final float[] SPECIAL = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f};
+
+  private final int threadsBefore = Gemm.threads();
+
+  @BeforeEach
+  void requireTheVectorApi() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Vectors.implementation().equals("vector"), "the JVM has no jdk.incubator.vector");
+  }
+
+  @AfterEach
+  void restoreThreads() {
+    Gemm.setThreads(threadsBefore);
+  }
+
+  @Test
+  void aBroadcastBiasAndMaximum_giveTheScalarBits() {
+    String loops = check(ROWS, COLUMNS, (a, b) -> a.add(b.sum(0).reshape(1, COLUMNS).broadcastTo(ROWS, COLUMNS)).maximum(b));
+    assertThat(loops).contains("for i1 < 67, vector:\n      output0[i0 * 67 + i1] = max(a[i0 * 67 + i1] + sum2[i1], b[i0 * 67 + i1])");
+  }
+
+  @Test
+  void comparisonsMadeFloats_giveTheScalarBits() {
+    // a ReLU's derivative, ties taking half
+    String loops = check(ROWS, COLUMNS, (a, b) -> b.mul(a.gt(0).cast(DType.F32).add(a.eq(0).cast(DType.F32).mul(0.5))));
+    assertThat(loops).contains(", vector:");
+  }
+
+  @Test
+  void aSelectBetweenQuotientAndRoot_givesTheScalarBits() {
+    String loops = check(ROWS, COLUMNS, (a, b) -> a.ge(b).select(a.div(b), b.neg().abs().sqrt()).sub(a.relu()));
+    assertThat(loops).contains(", vector:");
+  }
+
+  @Test
+  void aLoopSplitOverThreads_givesTheScalarBits() {
+    Gemm.setThreads(2);
+    String loops = check(3, 6001, (a, b) -> a.mul(b).sub(b.maximum(a)));
+    assertThat(loops).contains("split over threads, vector");
+  }
+
+  @Test
+  void aTranscendentalFunction_keepsItsLoopScalar() {
+    // log inside the loop (exp over a whole array is a call of the runtime's vectorized exp instead)
+    String loops = check(ROWS, COLUMNS, (a, b) -> a.abs().add(1).log().mul(b));
+    assertThat(loops).doesNotContain(", vector:");
+  }
+
+  /**
+   * Compiles {@code f(a, b)} of two [rows, columns] inputs with scalar and with vector loops on both
+   * backends, checks the vector results bit for bit against the scalar ones and the bytecode with ASM's
+   * verifier; the vector program's loop IR.
+   */
+  private static String check(int rows, int columns, BiFunction<Node, Node, Node> f) {
+    Graph g = new Graph();
+    Node a = g.input("a", rows, columns);
+    Node b = g.input("b", rows, columns);
+    Signature signature = new Signature(List.of(a, b), List.of(), List.of(f.apply(a, b)), Map.of());
+    Tensor[] inputs = inputs(rows, columns);
+    String loops = null;
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      Compiled scalar = GraphCompiler.compile("scalar", signature, backend, false);
+      Compiled vector = GraphCompiler.compile("vector", signature, backend, true);
+      assertThat(LoopPrinter.print(scalar.program())).doesNotContain(", vector:");
+      loops = LoopPrinter.print(vector.program());
+      Tensor expected = run(scalar, inputs, rows, columns);
+      Tensor actual = run(vector, inputs, rows, columns);
+      for (int e = 0; e < expected.size(); e++) {
+        assertThat(Float.floatToRawIntBits(actual.floats()[e])).as("%s element %d (%s)", backend, e, expected.floats()[e])
+            .isEqualTo(Float.floatToRawIntBits(expected.floats()[e]));
+      }
+      if (backend == Backend.ASM) {
+        StringWriter problems = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(vector.classFile()), VectorLoopTest.class.getClassLoader(), false, new PrintWriter(problems));
+        assertThat(problems.toString()).isEmpty();
+      }
+    }
+    return loops;
+  }
+
+  /** Gaussian values with the special ones, and equal pairs, sprinkled in. */
+  private static Tensor[] inputs(int rows, int columns) {
+    SplittableRandom random = new SplittableRandom(11);
+    Tensor a = Tensor.zeros(DType.F32, Shape.of(rows, columns));
+    Tensor b = Tensor.zeros(DType.F32, Shape.of(rows, columns));
+    for (int i = 0; i < a.size(); i++) {
+      a.floats()[i] = random.nextInt(4) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)] : (float) random.nextGaussian();
+      b.floats()[i] = random.nextInt(6) == 0 ? a.floats()[i] : random.nextInt(4) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)]
+          : (float) random.nextGaussian();
+    }
+    return new Tensor[] {a, b};
+  }
+
+  private static Tensor run(Compiled compiled, Tensor[] inputs, int rows, int columns) {
+    Tensor out = Tensor.zeros(DType.F32, Shape.of(rows, columns));
+    compiled.instantiate().run(inputs, new Tensor[] {out});
+    return out;
+  }
+}
