@@ -78,6 +78,55 @@ class AheadOfTimeTest {
     });
   }
 
+  @Test
+  void withTheVectorApi_theGeneratedStepTrainsWithTheSameBits() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+        "the JVM running the tests has no jdk.incubator.vector");
+    ClassLoader parent = getClass().getClassLoader();
+    ZooModel mlp = Zoo.get("mlp");
+    int batch = mlp.defaults().batchSize();
+    Data digits = DataSources.load("digits", 0, 1);
+    Functions step = Functions.trainingStep(mlp, digits.dims(), batch);
+    Parameters scalarValues = Parameters.initialize(step.graph(), 5);
+    Parameters vectorValues = scalarValues.copy();
+    try (URLClassLoader scalarClasses = new URLClassLoader(new URL[] {generate("scalar").toUri().toURL()}, parent);
+        URLClassLoader vectorClasses = new URLClassLoader(new URL[] {generate("vector", "--vector-api").toUri().toURL()}, parent)) {
+      assertThat(Files.readString(folder.resolve("vector/aot/vector/MlpStep.java"))).contains("FloatVector");
+      CompiledFunction scalar = (CompiledFunction) scalarClasses.loadClass("aot.scalar.MlpStep")
+          .getConstructor(Tensor[].class).newInstance((Object) bind(step, scalarValues));
+      CompiledFunction vector = (CompiledFunction) vectorClasses.loadClass("aot.vector.MlpStep")
+          .getConstructor(Tensor[].class).newInstance((Object) bind(step, vectorValues));
+      Tensor rate = Tensor.scalar(DType.F32, 0.05);
+      Tensor scalarLoss = Tensor.zeros(DType.F32, Shape.scalar());
+      Tensor vectorLoss = Tensor.zeros(DType.F32, Shape.scalar());
+      Tensor logits = Tensor.zeros(DType.F32, Shape.of(batch, 10));
+      new Minibatches(digits.train(), batch, true, 1).forEach(0, b -> {
+        scalar.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {scalarLoss, logits});
+        vector.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {vectorLoss, logits});
+        assertThat(vectorLoss.floats()[0]).isEqualTo(scalarLoss.floats()[0]);
+      });
+    }
+    scalarValues.asMap().forEach((name, tensor) -> assertThat(vectorValues.get(name).floats()).as(name).containsExactly(tensor.floats()));
+  }
+
+  /** Runs {@code bytegrad codegen} for the MLP into package {@code aot.<name>} and compiles it: the classes' folder. */
+  private Path generate(String name, String... options) throws Exception {
+    Path out = folder.resolve(name);
+    String[] command = Stream.concat(Stream.of("codegen", "--model", "mlp", "--out", out.toString(), "--package", "aot." + name),
+        Stream.of(options)).toArray(String[]::new);
+    assertThat(Main.run(command)).isZero();
+    Path classes = Files.createDirectories(out.resolve("classes"));
+    List<String> sources;
+    try (Stream<Path> files = Files.walk(out.resolve("aot"))) {
+      sources = files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).toList();
+    }
+    Stream<String> vectorModule = options.length > 0 ? Stream.of("--add-modules", "jdk.incubator.vector") : Stream.empty();
+    String[] arguments = Stream.of(Stream.of("--release", "17", "-classpath", JavaCompilation.runtimeClasspath(), "-d", classes.toString()),
+        vectorModule, sources.stream()).flatMap(s -> s).toArray(String[]::new);
+    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments)).isZero();
+    return classes;
+  }
+
   private static Tensor[] bind(Functions functions, Parameters values) {
     return functions.parameters().stream().map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
   }

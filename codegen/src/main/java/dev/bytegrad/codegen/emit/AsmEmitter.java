@@ -257,7 +257,8 @@ public final class AsmEmitter {
     if (loop.vector()) {
       AsmExpressions.pushInt(method, 0);
       expressions.store(loop.index());
-      new AsmVectors(owner, method, expressions).loop(loop.index(), new Expr.Const(DType.I32, loop.extent()), loop.body(),
+      Expr end = new Expr.Const(DType.I32, loop.extent());
+      new AsmVectors(owner, method, expressions).loop(loop.index(), end, loop.body(),
           statement -> emitStatement(method, expressions, statement));
       return;
     }

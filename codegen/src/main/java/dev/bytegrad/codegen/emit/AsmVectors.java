@@ -99,7 +99,8 @@ final class AsmVectors {
     } else if (e instanceof Expr.Binary binary) {
       vector(binary.left(), index);
       vector(binary.right(), index);
-      method.visitMethodInsn(INVOKEVIRTUAL, FLOAT_VECTOR, JavaVectors.method(binary.op()), "(" + ANY_VECTOR + ")" + VECTOR, false);
+      String name = JavaVectors.method(binary.op());
+      method.visitMethodInsn(INVOKEVIRTUAL, FLOAT_VECTOR, name, "(" + ANY_VECTOR + ")" + VECTOR, false);
     } else if (e instanceof Expr.Cast cast) {
       species();
       method.visitMethodInsn(INVOKESTATIC, FLOAT_VECTOR, "zero", "(" + SPECIES_DESCRIPTOR + ")" + VECTOR, false);

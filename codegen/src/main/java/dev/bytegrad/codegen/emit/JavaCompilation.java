@@ -51,7 +51,8 @@ public final class JavaCompilation {
         return source;
       }
     };
-    List<String> options = new java.util.ArrayList<>(List.of("--release", "17", "-classpath", runtimeClasspath(), "-g:none", "-nowarn"));
+    List<String> options = new java.util.ArrayList<>(
+        List.of("--release", "17", "-classpath", runtimeClasspath(), "-g:none", "-nowarn"));
     if (source.contains("jdk.incubator.vector")) {
       // vector loops (see Vectorization): the JVM running this has the module, or they were not emitted
       options.addAll(List.of("--add-modules", "jdk.incubator.vector"));

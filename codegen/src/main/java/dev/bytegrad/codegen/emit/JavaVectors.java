@@ -89,7 +89,10 @@ final class JavaVectors {
         render(compare.right(), index));
   }
 
-  /** Whether {@code index} mentions the loop index called {@code name} (a vector loop's loads move by one or not at all). */
+  /**
+   * Whether {@code index} mentions the loop index called {@code name}: a vector loop's loads move by one
+   * element a step, or not at all.
+   */
   static boolean moves(Expr index, String name) {
     if (index instanceof Expr.Var variable) {
       return variable.name().equals(name);

@@ -21,7 +21,8 @@ import java.util.Set;
  * too as soon as two of their arrays are indexed with different loop-invariant terms (a row of a batch and
  * a bias, two ranges of the one arena) or a comparison picks a value: a ReLU's derivative over 64 x 256
  * elements took 30 us, its vector loop 3 (stand-alone, this machine). Each lane gets the same operations
- * as the scalar loop, in IEEE arithmetic with Java's {@code max}, so the bits do not change; the
+ * as the scalar loop, in IEEE arithmetic with Java's {@code max}, so the bits do not change (but for
+ * which NaN a NaN is: its sign and payload are the machine's, in Java as in C2's vector code); the
  * transcendental functions are left to {@code Vectors}' calls and to scalar code, whose results the
  * vector ones would not match to the bit.
  *
@@ -36,26 +37,43 @@ final class Vectorization {
    * its method compiled after a few hundred calls.
    */
   static final int SHORTEST = 64;
+  /**
+   * The fewest elements a kernel's call gives a vector loop, its loops outside included. The JIT compiles
+   * a loop with C2 once it has run about 40,000 iterations (HotSpot's Tier4BackEdgeThreshold), and until
+   * then a kernel runs its vector loop in C1 code, which allocates every vector and is many times slower
+   * than scalar code: a loop over LeNet's 500 biases would wait some 600 steps, and 30 s, for it.
+   */
+  static final int FEWEST_ELEMENTS = 4096;
+  /** The operations whose vector forms ({@code FloatVector.neg()}, {@code add}, ...) round as Java does. */
+  private static final Set<ScalarOp> UNARY = Set.of(ScalarOp.NEG, ScalarOp.ABS, ScalarOp.SQRT);
+  private static final Set<ScalarOp> BINARY =
+      Set.of(ScalarOp.ADD, ScalarOp.SUB, ScalarOp.MUL, ScalarOp.DIV, ScalarOp.MAX);
 
   private Vectorization() {}
 
   static Kernel apply(Kernel kernel) {
-    List<Stmt> body = kernel.body().stream().map(Vectorization::rewrite).toList();
-    return body.equals(kernel.body()) ? kernel : new Kernel(kernel.name(), kernel.comment(), body, kernel.reads(), kernel.writes());
+    List<Stmt> body = kernel.body().stream().map(stmt -> rewrite(stmt, 1)).toList();
+    return body.equals(kernel.body()) ? kernel
+        : new Kernel(kernel.name(), kernel.comment(), body, kernel.reads(), kernel.writes());
   }
 
-  private static Stmt rewrite(Stmt stmt) {
+  /** {@code stmt} with its loops made vector loops where they can be; the loops outside run {@code outer} times. */
+  private static Stmt rewrite(Stmt stmt, long outer) {
     if (stmt instanceof Stmt.Loop loop) {
-      if (vectorizable(loop.index(), loop.extent(), loop.body())) {
+      long elements = outer * loop.extent();
+      if (elements >= FEWEST_ELEMENTS && vectorizable(loop.index(), loop.extent(), loop.body())) {
         return new Stmt.Loop(loop.index(), loop.extent(), loop.body(), true);
       }
-      return new Stmt.Loop(loop.index(), loop.extent(), loop.body().stream().map(Vectorization::rewrite).toList());
+      List<Stmt> body = loop.body().stream().map(inner -> rewrite(inner, elements)).toList();
+      return new Stmt.Loop(loop.index(), loop.extent(), body);
     }
     if (stmt instanceof Stmt.PartLoop part) {
-      if (vectorizable(part.index(), part.extent(), part.body())) {
+      long elements = outer * part.extent();
+      if (elements >= FEWEST_ELEMENTS && vectorizable(part.index(), part.extent(), part.body())) {
         return new Stmt.PartLoop(part.index(), part.extent(), part.body(), true);
       }
-      return new Stmt.PartLoop(part.index(), part.extent(), part.body().stream().map(Vectorization::rewrite).toList());
+      List<Stmt> body = part.body().stream().map(inner -> rewrite(inner, elements)).toList();
+      return new Stmt.PartLoop(part.index(), part.extent(), body);
     }
     return stmt;
   }
@@ -81,8 +99,8 @@ final class Vectorization {
       Accesses.loads(((Stmt.Store) stmt).value(), loads);
     }
     for (Expr.Load load : loads) {
-      Expr index0 = stored.get(load.buffer());
-      if (index0 != null && !index0.equals(load.index())) {
+      Expr storedAt = stored.get(load.buffer());
+      if (storedAt != null && !storedAt.equals(load.index())) {
         return false;
       }
     }
@@ -108,7 +126,8 @@ final class Vectorization {
     } else if (e instanceof Expr.Cast cast) {
       return comparison(cast.operand(), index);
     } else if (e instanceof Expr.Select select) {
-      return comparison(select.condition(), index) && lanewise(select.ifTrue(), index) && lanewise(select.ifFalse(), index);
+      return comparison(select.condition(), index) && lanewise(select.ifTrue(), index)
+          && lanewise(select.ifFalse(), index);
     }
     return false;
   }
@@ -118,7 +137,4 @@ final class Vectorization {
     return e instanceof Expr.Binary compare && compare.op().isComparison() && compare.left().dtype() == DType.F32
         && lanewise(compare.left(), index) && lanewise(compare.right(), index);
   }
-
-  private static final Set<ScalarOp> UNARY = Set.of(ScalarOp.NEG, ScalarOp.ABS, ScalarOp.SQRT);
-  private static final Set<ScalarOp> BINARY = Set.of(ScalarOp.ADD, ScalarOp.SUB, ScalarOp.MUL, ScalarOp.DIV, ScalarOp.MAX);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bytegrad.codegen.loop.Buffer;
 import dev.bytegrad.codegen.loop.Expr;
+import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.ScalarOp;
 import dev.bytegrad.codegen.loop.Stmt;
 import dev.bytegrad.runtime.DType;
@@ -67,6 +68,20 @@ class VectorizationTest {
     Stmt copy = new Stmt.Store(OUT, I, new Expr.Load(X, I));
     assertThat(Vectorization.vectorizable(I, Vectorization.SHORTEST - 1, List.of(copy))).isFalse();
     assertThat(Vectorization.vectorizable(I, Vectorization.SHORTEST, List.of(copy))).isTrue();
+  }
+
+  @Test
+  void aLoopOfFewElementsACall_staysScalar_evenInsideAnother() {
+    // a kernel runs its vector loops in slow, allocating C1 code until the loops have run ~40,000 times
+    Expr.Var outer = new Expr.Var("i1", DType.I32);
+    Buffer big = buffer("big", 128 * 64);
+    Stmt inner = new Stmt.Loop(I, 128, List.of(new Stmt.Store(big, new Expr.Binary(ScalarOp.ADD,
+        new Expr.Binary(ScalarOp.MUL, outer, Exprs.index(128)), I), new Expr.Const(DType.F32, 1))));
+    Kernel alone = new Kernel("k", "", List.of(new Stmt.Loop(outer, 1, List.of(inner))), List.of(), List.of(big));
+    Kernel nested = new Kernel("k", "", List.of(new Stmt.Loop(outer, 64, List.of(inner))), List.of(), List.of(big));
+    assertThat(Vectorization.apply(alone)).isEqualTo(alone);
+    Stmt.Loop vector = (Stmt.Loop) ((Stmt.Loop) Vectorization.apply(nested).body().get(0)).body().get(0);
+    assertThat(vector.vector()).isTrue();
   }
 
   private static Buffer buffer(String name, int size) {
