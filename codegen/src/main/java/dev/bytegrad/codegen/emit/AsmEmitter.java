@@ -17,7 +17,8 @@ import org.objectweb.asm.Type;
 /**
  * Renders a program as a class file with ASM: the same class {@link JavaEmitter} writes as source,
  * method for method — fields, constructor, {@code run}, one private method per kernel — so the readable
- * Java documents this bytecode. Expressions are emitted by {@link AsmExpressions}.
+ * Java documents this bytecode. Expressions are emitted by {@link AsmExpressions}, vector loops by
+ * {@link AsmVectors}.
  */
 public final class AsmEmitter {
   static final String TENSOR = "dev/bytegrad/runtime/Tensor";

@@ -31,8 +31,9 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Renders a program as readable Java source with JavaPoet: one class implementing
- * {@link CompiledFunction}, which compiles against the runtime jar alone. Mirrors {@link AsmEmitter}
- * method for method; expressions are rendered by {@link JavaExpressions}.
+ * {@link CompiledFunction}, which compiles against the runtime jar alone (and the JDK's module
+ * {@code jdk.incubator.vector} when the program has vector loops). Mirrors {@link AsmEmitter} method for
+ * method; expressions are rendered by {@link JavaExpressions}, vector loops by {@link JavaVectors}.
  */
 public final class JavaEmitter {
   /** The package generated classes are declared in. */

@@ -45,8 +45,8 @@ final class JavaVectors {
   }
 
   /**
-   * {@code index} from {@code start} (already declared) to {@code end}: whole vectors of iterations, then
-   * the rest one at a time by {@code scalar}, the body as the scalar emitter writes it.
+   * {@code index}, a local already declared, from its value to {@code end}: whole vectors of iterations,
+   * then the rest one at a time by {@code scalar}, the body as the scalar emitter writes it.
    */
   CodeBlock loop(String index, String end, List<Stmt> body, CodeBlock scalar) {
     CodeBlock.Builder code = CodeBlock.builder()
