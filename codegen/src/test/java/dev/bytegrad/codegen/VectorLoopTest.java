@@ -84,6 +84,30 @@ class VectorLoopTest {
   }
 
   @Test
+  void vectorLoops_splitOverThreadsOrNot_allocateNothingOnceCompiled() {
+    // the Vector API allocates each vector wherever C2 has not inlined it: in C1 code while warming up, or
+    // in a part kernel inlined into a dispatch that outgrew C2's budget (hence the handles of runPart)
+    Gemm.setThreads(2);
+    Graph g = new Graph();
+    Node a = g.input("a", 64, 300);
+    Node b = g.input("b", 64, 300);
+    Node bias = g.input("bias", 300);
+    Node split = a.mul(b).sub(b.maximum(a)).mul(a.gt(0).cast(DType.F32));
+    Node columnSums = a.sum(0).reshape(1, 300).broadcastTo(16, 300);
+    Node whole = bias.mul(bias).add(bias.relu()).reshape(1, 300).broadcastTo(16, 300).mul(columnSums);
+    Signature signature = new Signature(List.of(a, b, bias), List.of(), List.of(split, whole), Map.of());
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      Compiled compiled = GraphCompiler.compile("allocation", signature, backend, true);
+      assertThat(LoopPrinter.print(compiled.program())).contains("split over threads, vector:", "< 300, vector:");
+      Tensor[] inputs = {Tensor.zeros(DType.F32, Shape.of(64, 300)), Tensor.zeros(DType.F32, Shape.of(64, 300)),
+          Tensor.zeros(DType.F32, Shape.of(300))};
+      Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.of(64, 300)), Tensor.zeros(DType.F32, Shape.of(16, 300))};
+      var function = compiled.instantiate();
+      assertThat(Allocations.afterWarmUp(() -> function.run(inputs, outputs), 1_000, 60)).as("%s", backend).isZero();
+    }
+  }
+
+  @Test
   void aTranscendentalFunction_keepsItsLoopScalar() {
     // log inside the loop (exp over a whole array is a call of the runtime's vectorized exp instead)
     String loops = check(ROWS, COLUMNS, (a, b) -> a.abs().add(1).log().mul(b));

@@ -84,15 +84,34 @@ public final class AsmEmitter {
       writer.visitField(ACC_PRIVATE, buffer.name(), arrayDescriptor(buffer.dtype()), null, null).visitEnd();
     }
     boolean vectors = JavaVectors.any(program.allKernels());
+    List<Kernel> kernels = program.allKernels();
+    boolean handles = vectors && kernels.stream().anyMatch(JavaEmitter::isParallel);
     if (vectors) {
       writer.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, JavaVectors.SPECIES, AsmVectors.SPECIES_DESCRIPTOR,
           AsmVectors.SPECIES_SIGNATURE, null).visitEnd();
+    }
+    if (handles) {
+      writer.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, JavaEmitter.PARTS, "[Ljava/lang/invoke/MethodHandle;", null, null)
+          .visitEnd();
     }
     if (!program.constants().isEmpty() || vectors) {
       MethodVisitor clinit = writer.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
       clinit.visitCode();
       if (vectors) {
         AsmVectors.initialize(clinit, owner);
+      }
+      if (handles) {
+        AsmExpressions.pushInt(clinit, kernels.size());
+        clinit.visitTypeInsn(ANEWARRAY, "java/lang/invoke/MethodHandle");
+        for (int id = 0; id < kernels.size(); id++) {
+          if (JavaEmitter.isParallel(kernels.get(id))) {
+            clinit.visitInsn(DUP);
+            AsmExpressions.pushInt(clinit, id);
+            clinit.visitLdcInsn(new org.objectweb.asm.Handle(H_INVOKESPECIAL, owner, kernels.get(id).name() + "Part", "(II)V", false));
+            clinit.visitInsn(AASTORE);
+          }
+        }
+        clinit.visitFieldInsn(PUTSTATIC, owner, JavaEmitter.PARTS, "[Ljava/lang/invoke/MethodHandle;");
       }
       for (Buffer constant : program.constants()) {
         List<String> chunks = dev.bytegrad.runtime.Constants.encode(constant.constant());
@@ -179,6 +198,21 @@ public final class AsmEmitter {
       if (JavaEmitter.isParallel(kernels.get(id))) {
         ids.add(id);
       }
+    }
+    if (JavaVectors.any(kernels)) {
+      // through the handles of the part methods (see JavaEmitter.PARTS), the receiver as an Object: a
+      // hidden class cannot name itself in a descriptor
+      method.visitFieldInsn(GETSTATIC, owner, JavaEmitter.PARTS, "[Ljava/lang/invoke/MethodHandle;");
+      method.visitVarInsn(ILOAD, 1);
+      method.visitInsn(AALOAD);
+      method.visitVarInsn(ALOAD, 0);
+      method.visitVarInsn(ILOAD, 2);
+      method.visitVarInsn(ILOAD, 3);
+      method.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invoke", "(Ljava/lang/Object;II)V", false);
+      method.visitInsn(RETURN);
+      method.visitMaxs(0, 0);
+      method.visitEnd();
+      return;
     }
     Label fail = new Label();
     Label[] labels = new Label[ids.size()];

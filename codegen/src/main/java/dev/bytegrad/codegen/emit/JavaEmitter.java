@@ -24,6 +24,9 @@ import dev.bytegrad.runtime.Parallel;
 import dev.bytegrad.runtime.Vectors;
 import dev.bytegrad.runtime.Scalars;
 import dev.bytegrad.runtime.Tensor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +39,9 @@ import javax.lang.model.element.Modifier;
  * method; expressions are rendered by {@link JavaExpressions}, vector loops by {@link JavaVectors}.
  */
 public final class JavaEmitter {
+  /** The field of a program with vector loops holding its part methods' handles, by kernel number. */
+  static final String PARTS = "PARTS";
+
   /** The package generated classes are declared in. */
   public static final String PACKAGE = "dev.bytegrad.generated";
 
@@ -84,7 +90,10 @@ public final class JavaEmitter {
       }
       type.addMethod(emitKernel(kernel));
     }
-    if (kernels.stream().anyMatch(JavaEmitter::isParallel)) {
+    if (kernels.stream().anyMatch(JavaEmitter::isParallel) && JavaVectors.any(kernels)) {
+      type.addSuperinterface(Parallel.Kernels.class);
+      emitPartHandles(type, kernels);
+    } else if (kernels.stream().anyMatch(JavaEmitter::isParallel)) {
       type.addSuperinterface(Parallel.Kernels.class);
       MethodSpec.Builder runPart = MethodSpec.methodBuilder("runPart").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
           .addParameter(int.class, "kernel").addParameter(int.class, "part").addParameter(int.class, "parts")
@@ -102,6 +111,44 @@ public final class JavaEmitter {
         .skipJavaLangImports(true)
         .indent("  ")
         .build();
+  }
+
+  /**
+   * The part methods of a program with vector loops, called through method handles, which C2 does not
+   * inline through: each part method is then compiled on its own. Inlined into one dispatch (a switch),
+   * LeNet's part kernels outgrew what C2 inlines in one method, and a vector loop ran the Vector API's
+   * allocating fallback, 1.6 MB a step.
+   */
+  private void emitPartHandles(TypeSpec.Builder type, List<Kernel> kernels) {
+    ClassName handle = ClassName.get(MethodHandle.class);
+    MethodSpec.Builder parts = MethodSpec.methodBuilder("parts").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(ArrayTypeName.of(handle))
+        .addStatement("$T lookup = $T.lookup()", MethodHandles.Lookup.class, MethodHandles.class)
+        .addStatement("$T type = $T.methodType(void.class, int.class, int.class)", MethodType.class, MethodType.class)
+        .addStatement("$T[] parts = new $T[$L]", handle, handle, kernels.size())
+        .beginControlFlow("try");
+    for (int id = 0; id < kernels.size(); id++) {
+      if (isParallel(kernels.get(id))) {
+        parts.addStatement("parts[$L] = lookup.findVirtual($L.class, $S, type)", id, program.name(), kernels.get(id).name() + "Part");
+      }
+    }
+    parts.nextControlFlow("catch ($T e)", ReflectiveOperationException.class)
+        .addStatement("throw new $T(e)", ExceptionInInitializerError.class)
+        .endControlFlow()
+        .addStatement("return parts");
+    type.addField(FieldSpec.builder(ArrayTypeName.of(handle), PARTS, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("parts()").build());
+    type.addMethod(parts.build());
+    type.addMethod(MethodSpec.methodBuilder("runPart").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .addParameter(int.class, "kernel").addParameter(int.class, "part").addParameter(int.class, "parts")
+        .beginControlFlow("try")
+        .addStatement("$L[kernel].invoke((Object) this, part, parts)", PARTS)
+        .nextControlFlow("catch ($T | $T e)", RuntimeException.class, Error.class)
+        .addStatement("throw e")
+        .nextControlFlow("catch ($T e)", Throwable.class)
+        .addStatement("throw new $T(e)", IllegalStateException.class)
+        .endControlFlow()
+        .build());
   }
 
   private void emitFields(TypeSpec.Builder type) {
