@@ -34,19 +34,7 @@ class AheadOfTimeTest {
 
   @Test
   void generatedMlpStep_compilesWithTheRuntimeAlone_andTrainsLikeTheInterpreter() throws Exception {
-    assertThat(Main.run("codegen", "--model", "mlp", "--out", folder.toString(), "--package", "aot.mlp")).isZero();
-    Path classes = Files.createDirectories(folder.resolve("classes"));
-    List<String> sources;
-    try (Stream<Path> files = Files.walk(folder.resolve("aot"))) {
-      sources = files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).toList();
-    }
-    assertThat(sources).hasSize(2);
-    String runtimeOnly = JavaCompilation.runtimeClasspath();
-    assertThat(runtimeOnly).contains("runtime");
-    String[] arguments = Stream.concat(Stream.of("--release", "17", "-classpath", runtimeOnly, "-d", classes.toString()),
-        sources.stream()).toArray(String[]::new);
-    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments)).isZero();
-
+    Path classes = generate("mlp");
     ZooModel mlp = Zoo.get("mlp");
     int batch = mlp.defaults().batchSize();
     Data digits = DataSources.load("digits", 0, 1);
@@ -109,7 +97,10 @@ class AheadOfTimeTest {
     scalarValues.asMap().forEach((name, tensor) -> assertThat(vectorValues.get(name).floats()).as(name).containsExactly(tensor.floats()));
   }
 
-  /** Runs {@code bytegrad codegen} for the MLP into package {@code aot.<name>} and compiles it: the classes' folder. */
+  /**
+   * Runs {@code bytegrad codegen} for the MLP into package {@code aot.<name>} and compiles it with the
+   * runtime jar alone on the classpath: the classes' folder.
+   */
   private Path generate(String name, String... options) throws Exception {
     Path out = folder.resolve(name);
     String[] command = Stream.concat(Stream.of("codegen", "--model", "mlp", "--out", out.toString(), "--package", "aot." + name),
@@ -120,6 +111,8 @@ class AheadOfTimeTest {
     try (Stream<Path> files = Files.walk(out.resolve("aot"))) {
       sources = files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).toList();
     }
+    assertThat(sources).as("the step and the inference function").hasSize(2);
+    assertThat(JavaCompilation.runtimeClasspath()).as("the runtime alone").contains("runtime");
     Stream<String> vectorModule = options.length > 0 ? Stream.of("--add-modules", "jdk.incubator.vector") : Stream.empty();
     String[] arguments = Stream.of(Stream.of("--release", "17", "-classpath", JavaCompilation.runtimeClasspath(), "-d", classes.toString()),
         vectorModule, sources.stream()).flatMap(s -> s).toArray(String[]::new);
