@@ -31,11 +31,7 @@ import java.util.Set;
  * elements; two buffers a kernel touches never share memory (see {@code MemoryPlan}).
  */
 final class Vectorization {
-  /**
-   * The shortest loop made a vector loop: eight vectors of AVX2. Until the JIT compiles a kernel fully,
-   * Vector API code runs far slower than scalar code and allocates every vector; a loop this long gets
-   * its method compiled after a few hundred calls.
-   */
+  /** The shortest loop made a vector loop: eight vectors of AVX2, against at most seven elements of tail. */
   static final int SHORTEST = 64;
   /**
    * The fewest elements a kernel's call gives a vector loop, its loops outside included. The JIT compiles
