@@ -58,7 +58,19 @@ class LoopOrderTest {
     Node bias = g.input("bias", 20);
     Node y = x.mT().add(bias.reshape(1, 20).broadcastTo(1024, 20));
     String loops = check(List.of(x, bias), List.of(y));
+    // not split over threads either: each thread would write some channels of every row, into the same lines
     assertThat(loops).contains("for i1 < 20:\n    for i0 < 1024:\n      output0[i0 * 20 + i1] = x[i1 * 1024 + i0] + bias[i1]");
+  }
+
+  @Test
+  void aTransposeReadingALinePerElementOverMegabytes_isWalkedInBlocks_splitOverThreadsByBlock() {
+    // LeNet's conv1 input gradient moved back to channel-major: each output row reads a line of x per
+    // element, 2.3 MB a row, and the next row the same lines again
+    Graph g = new Graph();
+    Node x = g.input("x", 36864, 20);
+    String loops = check(List.of(x), List.of(x.mT().mul(2)));
+    assertThat(loops).contains("for i1Block < 144, split over threads:\n    for i0 < 20:\n      for i1 < 256:\n"
+        + "        output0[i0 * 36864 + (i1Block * 256 + i1)] = x[(i1Block * 256 + i1) * 20 + i0] * 2.0f");
   }
 
   @Test

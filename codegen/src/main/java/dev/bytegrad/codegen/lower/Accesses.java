@@ -101,10 +101,22 @@ final class Accesses {
   /**
    * Whether {@code index}, a sum of multiples of the loops' indices, differs between any two iterations
    * of {@code loops} whatever the loops {@code within} them do: in mixed radix, each stride of
-   * {@code loops} beyond the span the loops within and the smaller strides cover. An index through a
-   * constant table of rows is asked of {@link TableRows}.
+   * {@code loops} beyond the span the loops within and the smaller strides cover; or, the strides of the
+   * two interleaved (a blocked transpose: {@code i0 * 36864 + i1Block * 256 + i1}, i1Block split over
+   * threads), all of them together a mixed radix, so that no two iterations of the whole nest meet. An
+   * index through a constant table of rows is asked of {@link TableRows}.
    */
   private static boolean distinct(Expr index, List<Stmt.Loop> loops, List<Stmt.Loop> within) {
+    if (separate(index, loops, within)) {
+      return true;
+    }
+    List<Stmt.Loop> all = new ArrayList<>(loops);
+    all.addAll(within);
+    return separate(index, all, List.of());
+  }
+
+  /** {@link #distinct} when the strides of {@code loops} all lie beyond the span of those {@code within}. */
+  private static boolean separate(Expr index, List<Stmt.Loop> loops, List<Stmt.Loop> within) {
     boolean affine = loops.stream().allMatch(loop -> stride(index, loop.index()) != NOT_AFFINE)
         && within.stream().allMatch(loop -> stride(index, loop.index()) != NOT_AFFINE);
     if (!affine) {

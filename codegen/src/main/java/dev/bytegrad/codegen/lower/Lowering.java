@@ -102,7 +102,8 @@ public final class Lowering {
   /**
    * {@code kernels} merged where they can share a pass ({@link KernelMerging}), their loops reshaped to
    * test and walk memory plainly ({@link RangeSplitting}, {@link LoopSplitting}, {@link ReductionOrder},
-   * {@link InnerLoop}), nests that walk memory as one loop would made one loop ({@link LoopCollapse}),
+   * {@link InnerLoop}), nests that walk memory as one loop would made one loop ({@link LoopCollapse}), large
+   * transposes walked in blocks ({@link LoopBlocking}),
    * split over threads ({@link Parallelism}), their additions of one run to another made runtime calls
    * ({@link RunCalls}), the scalars their loops read loaded once before them ({@link LoadHoisting}), their
    * loops of lanewise work made vector loops when {@code vectorLoops} ({@link Vectorization}), named
@@ -111,7 +112,7 @@ public final class Lowering {
   static List<Kernel> optimized(List<Kernel> kernels, boolean vectorLoops) {
     List<Kernel> numbered = new ArrayList<>();
     for (Kernel merged : KernelMerging.merge(kernels)) {
-      Kernel kernel = LoopCollapse.apply(InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(RangeSplitting.split(merged)))));
+      Kernel kernel = LoopBlocking.apply(LoopCollapse.apply(InnerLoop.apply(ReductionOrder.apply(LoopSplitting.split(RangeSplitting.split(merged))))));
       for (Kernel split : Parallelism.split(kernel)) {
         Kernel hoisted = LoadHoisting.apply(RunCalls.apply(split));
         Kernel part = vectorLoops ? Vectorization.apply(hoisted) : hoisted;

@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * Splits large elementwise kernels over threads. A loop nest of stores with at least two parts' worth of
  * elements ({@link Parallel#ELEMENTS_PER_PART}), in which each iteration of the outer loop stores its own
- * elements ({@link Accesses#independent}), gets its outer loop divided among the parts. A kernel of
- * several nests (an output zeroed, then accumulated into; a transpose and a copy beside it) becomes one
- * kernel per nest first when that lets one of them split. Every element is computed as before, by the
+ * elements ({@link Accesses#independent}), apart from the other iterations' rather than interleaved with
+ * them ({@link #apart}), gets its outer loop divided among the parts. A kernel of several nests (an output
+ * zeroed, then accumulated into; a transpose and a copy beside it) becomes one kernel per nest first when
+ * that lets one of them split. Every element is computed as before, by the
  * same operations in the same order, so the results do not depend on the number of threads.
  */
 final class Parallelism {
@@ -52,6 +53,29 @@ final class Parallelism {
       return null;
     }
     List<Stmt.Store> stores = inner.stream().map(s -> (Stmt.Store) s).toList();
-    return Accesses.independent(stores, List.of(outer), within) ? new Stmt.PartLoop(outer.index(), outer.extent(), outer.body()) : null;
+    return Accesses.independent(stores, List.of(outer), within) && stores.stream().allMatch(store -> apart(store, outer, within))
+        ? new Stmt.PartLoop(outer.index(), outer.extent(), outer.body()) : null;
+  }
+
+  /**
+   * Whether the outer iterations' stores of {@code store} do not interleave: each iteration's elements lie
+   * beyond those of the one before (the loops within span less than its stride), or start at least a cache
+   * line further on ({@link LoopBlocking}'s blocks). A transpose split by its output's columns would have
+   * two threads writing into every line.
+   */
+  private static boolean apart(Stmt.Store store, Stmt.Loop outer, List<Stmt.Loop> within) {
+    long stride = Math.abs(Accesses.stride(store.index(), outer.index()));
+    long span = 0;
+    for (Stmt.Loop loop : within) {
+      long inner = Math.abs(Accesses.stride(store.index(), loop.index()));
+      if (inner == Accesses.NOT_AFFINE) {
+        return true; // rows through a table, which Accesses found distinct
+      }
+      span += inner * (loop.extent() - 1);
+    }
+    if (stride == Accesses.NOT_AFFINE) {
+      return true;
+    }
+    return stride > span || stride * store.buffer().dtype().byteSize() >= LoopBlocking.LINE;
   }
 }

@@ -11,7 +11,7 @@ import dev.bytegrad.runtime.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link LoopCollapse} and {@link LoadHoisting} on hand-built kernels: the cases graphs rarely reach. */
+/** {@link LoopCollapse}, {@link LoadHoisting} and {@link LoopBlocking} on hand-built kernels: the cases graphs rarely reach. */
 class LoopShapeTest {
   private static final Buffer X = buffer("x", 64, Buffer.Kind.INPUT);
   private static final Buffer RATE = buffer("rate", 1, Buffer.Kind.INPUT);
@@ -58,6 +58,55 @@ class LoopShapeTest {
         Exprs.add(Exprs.mul(I0, Exprs.index(16)), I1), new Expr.Cast(DType.F32, I1))))));
     Kernel kernel = new Kernel("k", "", List.of(nest), List.of(), List.of(OUT));
     assertThat(LoopCollapse.apply(kernel)).isSameAs(kernel);
+  }
+
+  /** {@code out[i0 * n + i1] = x[i1 * 20 + i0]} for i0 < 20, i1 < n: LeNet's transpose back to channel-major, at n = 36,864. */
+  private static Kernel transpose(int n) {
+    Buffer x = buffer("x", 20 * n, Buffer.Kind.INPUT);
+    Buffer out = buffer("out", 20 * n, Buffer.Kind.OUTPUT);
+    Stmt nest = new Stmt.Loop(I0, 20, List.of(new Stmt.Loop(I1, n, List.of(new Stmt.Store(out,
+        Exprs.add(Exprs.mul(I0, Exprs.index(n)), I1), new Expr.Load(x, Exprs.add(Exprs.mul(I1, Exprs.index(20)), I0)))))));
+    return new Kernel("k", "", List.of(nest), List.of(x), List.of(out));
+  }
+
+  @Test
+  void aTransposeReadingALinePerElementOverMegabytes_isWalkedInBlocks() {
+    // blocks of 256 outside, the 20 rows inside them (LoopOrderTest runs one and reads its indices)
+    Stmt.Loop blocks = (Stmt.Loop) LoopBlocking.apply(transpose(36864)).body().get(0);
+    assertThat(blocks.index().name()).isEqualTo("i1Block");
+    assertThat(blocks.extent()).isEqualTo(144);
+    Stmt.Loop rows = (Stmt.Loop) blocks.body().get(0);
+    assertThat(rows.index()).isEqualTo(I0);
+    assertThat(rows.extent()).isEqualTo(20);
+    Stmt.Loop within = (Stmt.Loop) rows.body().get(0);
+    assertThat(within.index()).isEqualTo(I1);
+    assertThat(within.extent()).isEqualTo(256);
+    assertThat(within.body()).singleElement().isInstanceOf(Stmt.Store.class);
+  }
+
+  @Test
+  void aTransposeWhosePassFitsInL2_orWithoutABlockDividingIt_staysAsItIs() {
+    // 8,192 lines a pass: 512 KiB, read again from L2
+    Kernel small = transpose(8192);
+    assertThat(LoopBlocking.apply(small)).isSameAs(small);
+    // 36,871 is prime: no block from 64 to 256 divides it
+    Kernel prime = transpose(36871);
+    assertThat(LoopBlocking.apply(prime)).isSameAs(prime);
+    assertThat(LoopBlocking.block(36864)).isEqualTo(256);
+    assertThat(LoopBlocking.block(36871)).isZero();
+    assertThat(LoopBlocking.block(36863)).as("191 x 193").isEqualTo(193);
+  }
+
+  @Test
+  void aNestWhoseIterationsStoreTheSameElement_staysAsItIs() {
+    // out[i1] = out[i1] + x[i1 * 20 + i0]: every i0 adds to the same elements (a sum over i0)
+    int n = 36864;
+    Buffer x = buffer("x", 20 * n, Buffer.Kind.INPUT);
+    Buffer out = buffer("out", n, Buffer.Kind.OUTPUT);
+    Stmt nest = new Stmt.Loop(I0, 20, List.of(new Stmt.Loop(I1, n, List.of(new Stmt.Store(out, I1, new Expr.Binary(ScalarOp.ADD,
+        new Expr.Load(out, I1), new Expr.Load(x, Exprs.add(Exprs.mul(I1, Exprs.index(20)), I0))))))));
+    Kernel kernel = new Kernel("k", "", List.of(nest), List.of(x, out), List.of(out));
+    assertThat(LoopBlocking.apply(kernel)).isSameAs(kernel);
   }
 
   private static Buffer buffer(String name, int size, Buffer.Kind kind) {
