@@ -59,8 +59,8 @@ final class GemmTiles {
         int start = base + (panel - firstPanel) * panelStride - originRow * NR;
         for (int q0 = p0; q0 < p1; q0 += PACK_K) {
           int q1 = Math.min(p1, q0 + PACK_K);
-          // four of them at a time: four streams of B read side by side, four adjacent floats written
-          for (int jj = 0; jj < NR; jj += 4) {
+          // eight of them at a time: eight streams of B read side by side, eight adjacent floats written
+          for (int jj = 0; jj < NR; jj += 8) {
             int source = bOffset + (panel * NR + jj) * ldb;
             for (int p = q0; p < q1; p++) {
               int target = start + p * NR + jj;
@@ -68,6 +68,10 @@ final class GemmTiles {
               packed[target + 1] = b[source + ldb + p];
               packed[target + 2] = b[source + 2 * ldb + p];
               packed[target + 3] = b[source + 3 * ldb + p];
+              packed[target + 4] = b[source + 4 * ldb + p];
+              packed[target + 5] = b[source + 5 * ldb + p];
+              packed[target + 6] = b[source + 6 * ldb + p];
+              packed[target + 7] = b[source + 7 * ldb + p];
             }
           }
         }
