@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bytegrad.codegen.loop.LoopPrinter;
 import dev.bytegrad.codegen.lower.Signature;
 import dev.bytegrad.graph.Graph;
+import dev.bytegrad.graph.Init;
 import dev.bytegrad.graph.Node;
+import dev.bytegrad.graph.Parameters;
+import dev.bytegrad.graph.Scans;
+import dev.bytegrad.graph.nn.Recurrent;
+import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Gemm;
 import dev.bytegrad.runtime.Shape;
@@ -112,6 +117,39 @@ class VectorLoopTest {
     // log inside the loop (exp over a whole array is a call of the runtime's vectorized exp instead)
     String loops = check(ROWS, COLUMNS, (a, b) -> a.abs().add(1).log().mul(b));
     assertThat(loops).doesNotContain(", vector:");
+  }
+
+  @Test
+  void aLoopsStepKernels_getVectorLoopsToo_withTheScalarBits() {
+    // an LSTM layer's step adds its gates' input, recurrent product and bias over 16 x 256 elements: a
+    // pass after the optimizations once rebuilt the step's loops without their vector mark (the
+    // char-LSTM's gate gradients ran scalar, 6% of its training step)
+    Graph g = new Graph();
+    Node x = g.input("x", 3, 16, 256);
+    Node h0 = g.input("h0", 16, 64);
+    Node c0 = g.input("c0", 16, 64);
+    Scans.Result lstm = Recurrent.lstm(x, h0, c0, "cell", Init.uniform(-0.4, 0.4));
+    Signature signature = new Signature(List.of(x, h0, c0), g.parameters(), List.of(lstm.output(0)), Map.of());
+    Parameters values = Parameters.initialize(g, 1);
+    Tensor[] parameters = g.parameters().stream().map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
+    SplittableRandom random = new SplittableRandom(12);
+    Tensor[] inputs = {Tensor.zeros(DType.F32, x.shape()), Tensor.zeros(DType.F32, h0.shape()), Tensor.zeros(DType.F32, c0.shape())};
+    for (Tensor input : inputs) {
+      for (int i = 0; i < input.size(); i++) {
+        input.floats()[i] = (float) random.nextGaussian();
+      }
+    }
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      Compiled scalar = GraphCompiler.compile("scalar", signature, backend, false);
+      Compiled vector = GraphCompiler.compile("vector", signature, backend, true);
+      String loops = LoopPrinter.print(vector.program());
+      assertThat(loops.substring(loops.indexOf("kernel loop0_"))).as(loops).containsPattern("for i1 < 256, vector:");
+      Tensor expected = Tensor.zeros(DType.F32, lstm.output(0).shape());
+      Tensor actual = Tensor.zeros(DType.F32, lstm.output(0).shape());
+      scalar.instantiate(parameters).run(inputs, new Tensor[] {expected});
+      vector.instantiate(parameters).run(inputs, new Tensor[] {actual});
+      assertThat(actual.floats()).as("%s", backend).containsExactly(expected.floats());
+    }
   }
 
   /**

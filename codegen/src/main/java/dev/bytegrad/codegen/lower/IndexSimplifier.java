@@ -48,7 +48,7 @@ final class IndexSimplifier {
   private Stmt statement(Stmt stmt) {
     if (stmt instanceof Stmt.Loop loop) {
       ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
-      Stmt result = new Stmt.Loop(loop.index(), loop.extent(), statements(loop.body()));
+      Stmt result = new Stmt.Loop(loop.index(), loop.extent(), statements(loop.body()), loop.vector());
       ranges.remove(loop.index());
       return result;
     } else if (stmt instanceof Stmt.Store store) {
@@ -64,7 +64,7 @@ final class IndexSimplifier {
           apply.n());
     } else if (stmt instanceof Stmt.PartLoop loop) {
       ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
-      Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()));
+      Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()), loop.vector());
       ranges.remove(loop.index());
       return result;
     }

@@ -242,7 +242,7 @@ final class ScanLowering {
       if (statement instanceof Stmt.Gemm gemm && constants.contains(gemm.b()) && gemm.c().dtype() == DType.F32) {
         result.add(gemm.withConstantB());
       } else if (statement instanceof Stmt.Loop loop) {
-        result.add(new Stmt.Loop(loop.index(), loop.extent(), constantProducts(loop.body(), constants)));
+        result.add(new Stmt.Loop(loop.index(), loop.extent(), constantProducts(loop.body(), constants), loop.vector()));
       } else {
         result.add(statement);
       }

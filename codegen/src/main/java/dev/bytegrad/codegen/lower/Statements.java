@@ -13,9 +13,9 @@ final class Statements {
   /** {@code stmt} with {@code f} applied to each of its expressions, in its loops too; a called kernel is left as it is. */
   static Stmt map(Stmt stmt, UnaryOperator<Expr> f) {
     if (stmt instanceof Stmt.Loop loop) {
-      return new Stmt.Loop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList());
+      return new Stmt.Loop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList(), loop.vector());
     } else if (stmt instanceof Stmt.PartLoop loop) {
-      return new Stmt.PartLoop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList());
+      return new Stmt.PartLoop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList(), loop.vector());
     } else if (stmt instanceof Stmt.Store store) {
       return new Stmt.Store(store.buffer(), f.apply(store.index()), f.apply(store.value()));
     } else if (stmt instanceof Stmt.Declare declare) {
