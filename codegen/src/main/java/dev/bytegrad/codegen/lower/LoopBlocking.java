@@ -33,8 +33,12 @@ final class LoopBlocking {
   static final int BLOCK = 256;
   /** The smallest block worth the loop around it. */
   static final int SMALLEST_BLOCK = 64;
-  /** A pass of the inner loop that touches more lines than this (an L2 cache of 1 MiB) is blocked. */
-  static final long PASS_BYTES = 1 << 20;
+  /**
+   * A pass of the inner loop that touches more lines than this is blocked: half of an L2 cache of 1 MiB,
+   * which the lines the loop writes share. LeNet's pooled activations, 20 x 9,216 (576 KiB a pass), ran
+   * 1.5x faster blocked (stand-alone); 50 x 4,096 (256 KiB) and 16 x 3,200 gained nothing clear.
+   */
+  static final long PASS_BYTES = 1 << 19;
 
   private LoopBlocking() {}
 

@@ -86,8 +86,8 @@ class LoopShapeTest {
 
   @Test
   void aTransposeWhosePassFitsInL2_orWithoutABlockDividingIt_staysAsItIs() {
-    // 8,192 lines a pass: 512 KiB, read again from L2
-    Kernel small = transpose(8192);
+    // 4,096 lines a pass: 256 KiB, read again from L2
+    Kernel small = transpose(4096);
     assertThat(LoopBlocking.apply(small)).isSameAs(small);
     // 36,871 is prime: no block from 64 to 256 divides it
     Kernel prime = transpose(36871);
