@@ -28,16 +28,13 @@ final class InnerLoop {
   }
 
   private static Stmt reorder(Stmt stmt) {
-    List<Stmt.Loop> loops = new ArrayList<>();
-    List<Stmt> body = List.of(stmt);
-    while (body.size() == 1 && body.get(0) instanceof Stmt.Loop loop) {
-      loops.add(loop);
-      body = loop.body();
-    }
-    if (loops.size() < 2 || body.isEmpty() || !body.stream().allMatch(s -> s instanceof Stmt.Store)) {
+    StoreNest nest = StoreNest.of(stmt);
+    if (nest == null || nest.loops().size() < 2) {
       return stmt;
     }
-    List<Stmt.Store> stores = body.stream().map(s -> (Stmt.Store) s).toList();
+    List<Stmt.Loop> loops = nest.loops();
+    List<Stmt.Store> stores = nest.stores();
+    List<Stmt> body = List.copyOf(stores);
     int innermost = loops.size() - 1;
     int best = innermost;
     long bestCost = cost(stores, loops.get(innermost).index());

@@ -49,16 +49,12 @@ final class LoopBlocking {
   }
 
   private static Stmt block(Stmt stmt) {
-    List<Stmt.Loop> loops = new ArrayList<>();
-    List<Stmt> body = List.of(stmt);
-    while (body.size() == 1 && body.get(0) instanceof Stmt.Loop loop) {
-      loops.add(loop);
-      body = loop.body();
-    }
-    if (loops.size() < 2 || body.isEmpty() || !body.stream().allMatch(s -> s instanceof Stmt.Store)) {
+    StoreNest nest = StoreNest.of(stmt);
+    if (nest == null || nest.loops().size() < 2) {
       return stmt;
     }
-    List<Stmt.Store> stores = body.stream().map(s -> (Stmt.Store) s).toList();
+    List<Stmt.Loop> loops = nest.loops();
+    List<Stmt.Store> stores = nest.stores();
     Stmt.Loop outer = loops.get(loops.size() - 2);
     Stmt.Loop inner = loops.get(loops.size() - 1);
     int block = block(inner.extent());
@@ -68,7 +64,7 @@ final class LoopBlocking {
     }
     Expr.Var blocks = new Expr.Var(inner.index().name() + "Block", DType.I32);
     Map<Expr.Var, Expr> position = Map.of(inner.index(), Exprs.add(Exprs.mul(blocks, Exprs.index(block)), inner.index()));
-    List<Stmt> within = body.stream().map(s -> Statements.map(s, e -> Statements.replace(e, position))).toList();
+    List<Stmt> within = stores.stream().map(s -> Statements.map(s, e -> Statements.replace(e, position))).toList();
     Stmt result = new Stmt.Loop(blocks, inner.extent() / block,
         List.of(new Stmt.Loop(outer.index(), outer.extent(), List.of(new Stmt.Loop(inner.index(), block, within)))));
     for (int i = loops.size() - 3; i >= 0; i--) {

@@ -38,21 +38,17 @@ final class Parallelism {
 
   /** {@code stmt} as a loop split into parts, or null when it is not a nest of stores that splits. */
   private static Stmt.PartLoop parts(Stmt stmt) {
-    if (!(stmt instanceof Stmt.Loop outer) || outer.extent() < 2) {
+    StoreNest nest = StoreNest.of(stmt);
+    if (nest == null || nest.loops().get(0).extent() < 2) {
       return null;
     }
-    List<Stmt.Loop> within = new ArrayList<>();
-    long elements = outer.extent();
-    List<Stmt> inner = outer.body();
-    while (inner.size() == 1 && inner.get(0) instanceof Stmt.Loop loop) {
-      within.add(loop);
-      elements *= loop.extent();
-      inner = loop.body();
-    }
-    if (elements < 2L * Parallel.ELEMENTS_PER_PART || inner.isEmpty() || !inner.stream().allMatch(s -> s instanceof Stmt.Store)) {
+    Stmt.Loop outer = nest.loops().get(0);
+    List<Stmt.Loop> within = nest.loops().subList(1, nest.loops().size());
+    long elements = nest.loops().stream().mapToLong(Stmt.Loop::extent).reduce(1, Math::multiplyExact);
+    if (elements < 2L * Parallel.ELEMENTS_PER_PART) {
       return null;
     }
-    List<Stmt.Store> stores = inner.stream().map(s -> (Stmt.Store) s).toList();
+    List<Stmt.Store> stores = nest.stores();
     return Accesses.independent(stores, List.of(outer), within) && stores.stream().allMatch(store -> apart(store, outer, within))
         ? new Stmt.PartLoop(outer.index(), outer.extent(), outer.body()) : null;
   }
