@@ -59,7 +59,8 @@ final class GemmTiles {
         int start = base + (panel - firstPanel) * panelStride - originRow * NR;
         for (int q0 = p0; q0 < p1; q0 += PACK_K) {
           int q1 = Math.min(p1, q0 + PACK_K);
-          // eight of them at a time: eight streams of B read side by side, eight adjacent floats written
+          // eight of them at a time (NR, two vectors, is a multiple of eight): eight streams of B read side
+          // by side, eight adjacent floats written
           for (int jj = 0; jj < NR; jj += 8) {
             int source = bOffset + (panel * NR + jj) * ldb;
             for (int p = q0; p < q1; p++) {

@@ -12,8 +12,8 @@ import java.util.List;
  * elements ({@link Accesses#independent}), apart from the other iterations' rather than interleaved with
  * them ({@link #apart}), gets its outer loop divided among the parts. A kernel of several nests (an output
  * zeroed, then accumulated into; a transpose and a copy beside it) becomes one kernel per nest first when
- * that lets one of them split. Every element is computed as before, by the
- * same operations in the same order, so the results do not depend on the number of threads.
+ * that lets one of them split. Every element is computed as before, by the same operations in the same
+ * order, so the results do not depend on the number of threads.
  */
 final class Parallelism {
   private Parallelism() {}
