@@ -1,7 +1,6 @@
 package dev.bytegrad.runtime;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -62,6 +61,8 @@ final class SkinnyProduct implements WorkerPool.Job {
   private int bRowsOffset;
   private int bRowStride;
   private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[GROUP * BLOCK]);
+  /** Each thread's accumulators stored for {@link #sum}: ten vectors. */
+  private final ThreadLocal<float[]> accumulators = ThreadLocal.withInitial(() -> new float[WIDE * LANES]);
   private boolean transA;
   private int m;
   private int n;
@@ -199,6 +200,7 @@ final class SkinnyProduct implements WorkerPool.Job {
 
   private void runWide(int first, int last) {
     int bound = SPECIES.loopBound(k);
+    float[] lanes = accumulators.get();
     float[] a = this.a;
     float[] chunks = this.packed;
     int n = this.n;
@@ -230,22 +232,33 @@ final class SkinnyProduct implements WorkerPool.Job {
           s8 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 8 * LANES), s8);
           s9 = x.fma(FloatVector.fromArray(SPECIES, chunks, chunk + 9 * LANES), s9);
         }
-        store(i, j, row, bound, s0.reduceLanes(VectorOperators.ADD));
-        store(i, j + 1, row, bound, s1.reduceLanes(VectorOperators.ADD));
-        store(i, j + 2, row, bound, s2.reduceLanes(VectorOperators.ADD));
-        store(i, j + 3, row, bound, s3.reduceLanes(VectorOperators.ADD));
-        store(i, j + 4, row, bound, s4.reduceLanes(VectorOperators.ADD));
-        store(i, j + 5, row, bound, s5.reduceLanes(VectorOperators.ADD));
-        store(i, j + 6, row, bound, s6.reduceLanes(VectorOperators.ADD));
-        store(i, j + 7, row, bound, s7.reduceLanes(VectorOperators.ADD));
-        store(i, j + 8, row, bound, s8.reduceLanes(VectorOperators.ADD));
-        store(i, j + 9, row, bound, s9.reduceLanes(VectorOperators.ADD));
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, LANES);
+        s2.intoArray(lanes, 2 * LANES);
+        s3.intoArray(lanes, 3 * LANES);
+        s4.intoArray(lanes, 4 * LANES);
+        s5.intoArray(lanes, 5 * LANES);
+        s6.intoArray(lanes, 6 * LANES);
+        s7.intoArray(lanes, 7 * LANES);
+        s8.intoArray(lanes, 8 * LANES);
+        s9.intoArray(lanes, 9 * LANES);
+        store(i, j, row, bound, sum(lanes, 0));
+        store(i, j + 1, row, bound, sum(lanes, 1));
+        store(i, j + 2, row, bound, sum(lanes, 2));
+        store(i, j + 3, row, bound, sum(lanes, 3));
+        store(i, j + 4, row, bound, sum(lanes, 4));
+        store(i, j + 5, row, bound, sum(lanes, 5));
+        store(i, j + 6, row, bound, sum(lanes, 6));
+        store(i, j + 7, row, bound, sum(lanes, 7));
+        store(i, j + 8, row, bound, sum(lanes, 8));
+        store(i, j + 9, row, bound, sum(lanes, 9));
       }
     }
   }
 
   private void runRows(int first, int last) {
     int bound = SPECIES.loopBound(k);
+    float[] lanes = accumulators.get();
     float[] rows = bRows;
     float[] a = this.a;
     int n = this.n;
@@ -288,18 +301,28 @@ final class SkinnyProduct implements WorkerPool.Job {
           s04 = x0.fma(y, s04);
           s14 = x1.fma(y, s14);
         }
-        // the lanes' sums here, where the accumulators live in registers: passed on, they would be boxed
-        store(i, j, row0, bound, s00.reduceLanes(VectorOperators.ADD));
-        store(i, j + 1, row0, bound, s01.reduceLanes(VectorOperators.ADD));
-        store(i, j + 2, row0, bound, s02.reduceLanes(VectorOperators.ADD));
-        store(i, j + 3, row0, bound, s03.reduceLanes(VectorOperators.ADD));
-        store(i, j + 4, row0, bound, s04.reduceLanes(VectorOperators.ADD));
+        // stored here, where the accumulators live in registers: passed to a method, they would be boxed
+        s00.intoArray(lanes, 0);
+        s01.intoArray(lanes, LANES);
+        s02.intoArray(lanes, 2 * LANES);
+        s03.intoArray(lanes, 3 * LANES);
+        s04.intoArray(lanes, 4 * LANES);
+        s10.intoArray(lanes, 5 * LANES);
+        s11.intoArray(lanes, 6 * LANES);
+        s12.intoArray(lanes, 7 * LANES);
+        s13.intoArray(lanes, 8 * LANES);
+        s14.intoArray(lanes, 9 * LANES);
+        store(i, j, row0, bound, sum(lanes, 0));
+        store(i, j + 1, row0, bound, sum(lanes, 1));
+        store(i, j + 2, row0, bound, sum(lanes, 2));
+        store(i, j + 3, row0, bound, sum(lanes, 3));
+        store(i, j + 4, row0, bound, sum(lanes, 4));
         if (pair) {
-          store(i + 1, j, row1, bound, s10.reduceLanes(VectorOperators.ADD));
-          store(i + 1, j + 1, row1, bound, s11.reduceLanes(VectorOperators.ADD));
-          store(i + 1, j + 2, row1, bound, s12.reduceLanes(VectorOperators.ADD));
-          store(i + 1, j + 3, row1, bound, s13.reduceLanes(VectorOperators.ADD));
-          store(i + 1, j + 4, row1, bound, s14.reduceLanes(VectorOperators.ADD));
+          store(i + 1, j, row1, bound, sum(lanes, 5));
+          store(i + 1, j + 1, row1, bound, sum(lanes, 6));
+          store(i + 1, j + 2, row1, bound, sum(lanes, 7));
+          store(i + 1, j + 3, row1, bound, sum(lanes, 8));
+          store(i + 1, j + 4, row1, bound, sum(lanes, 9));
         }
       }
     }
@@ -311,6 +334,23 @@ final class SkinnyProduct implements WorkerPool.Job {
   }
 
   /** {@code C[i][j]}, if j is below n: the lanes' sum, then the leftover k in order. */
+  /**
+   * The lanes of the accumulator stored at {@code slot} of {@code lanes} (the thread's scratch), added one
+   * after another from lane 0, as the Vector API's Java fallback and JDK 17's C2 add them. Not
+   * {@code reduceLanes(ADD)}, whose order the API leaves open: JDK 25's C2, once it compiles a loop around
+   * one, adds the lanes in a tree, so a product's bits, and a training run's, depended on the JDK and on
+   * when C2 got to it. ({@code lane(i)} one at a time made the softmax step a third slower; a tree of
+   * {@code rearrange}s allocated.)
+   */
+  private static float sum(float[] lanes, int slot) {
+    int offset = slot * LANES;
+    float sum = 0f;
+    for (int lane = 0; lane < LANES; lane++) {
+      sum += lanes[offset + lane];
+    }
+    return sum;
+  }
+
   private void store(int i, int j, int row, int bound, float lanes) {
     if (j >= n) {
       return;

@@ -231,6 +231,49 @@ class GemmTest {
   }
 
   @Test
+  void skinnyProducts_addEachElementsLanesInOrder_beforeAndAfterTheJitCompilesThem() {
+    // JDK 25's C2 compiles reduceLanes(ADD) to a tree of its own and JDK 17's and the fallback add in
+    // order: the kernel adds its lanes itself, so every JDK, compiled or not, gives the order written here
+    int[][] shapes = {{64, 10, 200, 0}, {33, 4, 77, 0}, {7, 9, 2005, 1}}; // wide; rows; dot products, B transposed
+    SplittableRandom random = new SplittableRandom(5);
+    VectorGemm kernel = new VectorGemm(1);
+    int lanes = VectorGemm.LANES;
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      boolean transB = s[3] == 1;
+      float[] a = floats(random(random, m * k));
+      float[] b = floats(random(random, k * n));
+      float[] expected = new float[m * n];
+      int bound = k / lanes * lanes;
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float sum = 0f;
+          for (int lane = 0; lane < lanes; lane++) {
+            float acc = 0f;
+            for (int p = lane; p < bound; p += lanes) {
+              acc = Math.fma(a[i * k + p], transB ? b[j * k + p] : b[p * n + j], acc);
+            }
+            sum += acc;
+          }
+          for (int p = bound; p < k; p++) {
+            sum = Math.fma(a[i * k + p], transB ? b[j * k + p] : b[p * n + j], sum);
+          }
+          expected[i * n + j] = sum;
+        }
+      }
+      float[] c = new float[m * n];
+      for (int call = 0; call <= 5_000; call++) {
+        kernel.sgemm(false, transB, m, n, k, a, 0, k, b, 0, transB ? k : n, c, 0, n);
+        if (call == 0 || call == 5_000) {
+          assertThat(c).as("%dx%dx%d, B transposed %b, call %d", m, n, k, transB, call).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
   void threads_splitDotProducts_withBitwiseIdenticalResults() {
     // a small C over a long k, B transposed: dot products (SkinnyProduct.isDotProduct)
     SplittableRandom random = new SplittableRandom(7);
