@@ -242,16 +242,7 @@ final class SkinnyProduct implements WorkerPool.Job {
         s7.intoArray(lanes, 7 * LANES);
         s8.intoArray(lanes, 8 * LANES);
         s9.intoArray(lanes, 9 * LANES);
-        store(i, j, row, bound, sum(lanes, 0));
-        store(i, j + 1, row, bound, sum(lanes, 1));
-        store(i, j + 2, row, bound, sum(lanes, 2));
-        store(i, j + 3, row, bound, sum(lanes, 3));
-        store(i, j + 4, row, bound, sum(lanes, 4));
-        store(i, j + 5, row, bound, sum(lanes, 5));
-        store(i, j + 6, row, bound, sum(lanes, 6));
-        store(i, j + 7, row, bound, sum(lanes, 7));
-        store(i, j + 8, row, bound, sum(lanes, 8));
-        store(i, j + 9, row, bound, sum(lanes, 9));
+        storeSums(i, j, row, bound, lanes, 0, WIDE);
       }
     }
   }
@@ -312,17 +303,9 @@ final class SkinnyProduct implements WorkerPool.Job {
         s12.intoArray(lanes, 7 * LANES);
         s13.intoArray(lanes, 8 * LANES);
         s14.intoArray(lanes, 9 * LANES);
-        store(i, j, row0, bound, sum(lanes, 0));
-        store(i, j + 1, row0, bound, sum(lanes, 1));
-        store(i, j + 2, row0, bound, sum(lanes, 2));
-        store(i, j + 3, row0, bound, sum(lanes, 3));
-        store(i, j + 4, row0, bound, sum(lanes, 4));
+        storeSums(i, j, row0, bound, lanes, 0, GROUP);
         if (pair) {
-          store(i + 1, j, row1, bound, sum(lanes, 5));
-          store(i + 1, j + 1, row1, bound, sum(lanes, 6));
-          store(i + 1, j + 2, row1, bound, sum(lanes, 7));
-          store(i + 1, j + 3, row1, bound, sum(lanes, 8));
-          store(i + 1, j + 4, row1, bound, sum(lanes, 9));
+          storeSums(i + 1, j, row1, bound, lanes, GROUP, GROUP);
         }
       }
     }
@@ -349,6 +332,13 @@ final class SkinnyProduct implements WorkerPool.Job {
       sum += lanes[offset + lane];
     }
     return sum;
+  }
+
+  /** {@link #store}s {@code C[i][j + q]} for q below {@code count}, the sum of the accumulator at slot {@code first + q}. */
+  private void storeSums(int i, int j, int row, int bound, float[] lanes, int first, int count) {
+    for (int q = 0; q < count; q++) {
+      store(i, j + q, row, bound, sum(lanes, first + q));
+    }
   }
 
   private void store(int i, int j, int row, int bound, float lanes) {
