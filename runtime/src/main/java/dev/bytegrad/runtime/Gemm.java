@@ -11,8 +11,8 @@ import java.util.Locale;
  * a register-tiled kernel on the Vector API when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}, else a plain-Java kernel the JIT vectorizes as far as it
  * can. The system property {@code bytegrad.gemm=scalar|vector} forces one, and {@code bytegrad.gemm.rows=4|6}
- * the height of the vector kernel's register tiles (by default 6 on JDK 17, 4 on later JDKs, whose JIT
- * spills a 6-row tile). Both allocate nothing after their first call on a thread.
+ * the height of the vector kernel's register tiles (6 by default). Both allocate nothing after their first
+ * call on a thread.
  */
 public final class Gemm {
   private static volatile GemmKernel kernel = choose(threadsProperty());

@@ -92,7 +92,12 @@ final class GemmTiles {
   /**
    * Six rows of C times one panel, at {@code c[cOffset + r*ldc + jj]}: written, or added to when
    * {@code accumulate}. The tile of A is {@code a[p*6 + r]}, indexed from zero: an offset added to that
-   * index cost the kernel 15% (the JIT's bounds checks and addressing).
+   * index cost the kernel 15% (the JIT's bounds checks and addressing). The loop steps that index itself,
+   * six at a time, rather than counting p and multiplying: C2 turns {@code p * 6} into two shifts and an
+   * add, no longer sees a multiple of the loop variable, and so checked A's bounds on every step; and on
+   * JDK 25 it then scheduled the broadcasts ahead of the multiply-adds and spilled two accumulators. Stepping
+   * the index, the checks leave the loop and nothing spills: 1.13-1.22x as fast on JDK 17, 1.76x on JDK 25
+   * (one thread, 6 x 256 tiles by 16 panels in L2, median of 30 rounds alternating the two).
    */
   static void tile6(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc, boolean accumulate) {
     FloatVector c00 = start(c, cOffset, accumulate);
@@ -107,11 +112,10 @@ final class GemmTiles {
     FloatVector c41 = start(c, cOffset + 4 * ldc + LANES, accumulate);
     FloatVector c50 = start(c, cOffset + 5 * ldc, accumulate);
     FloatVector c51 = start(c, cOffset + 5 * ldc + LANES, accumulate);
-    for (int p = 0; p < k; p++) {
-      int bp = panelBase + p * NR;
+    int bp = panelBase;
+    for (int ap = 0, end = 6 * k; ap < end; ap += 6, bp += NR) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-      int ap = p * 6;
       FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
       c00 = b0.fma(a0, c00);
       c01 = b1.fma(a0, c01);
@@ -146,9 +150,9 @@ final class GemmTiles {
   }
 
   /**
-   * Four rows of C times one panel, the tile of A at {@code a[p*4 + r]}: the tile of a JIT that cannot
-   * keep six rows' accumulators in registers (see {@link VectorGemm#ROWS}), and the remainder of a row
-   * count such as 64 = 10 * 6 + 4.
+   * Four rows of C times one panel, the tile of A at {@code a[p*4 + r]}, its loop stepping that index as
+   * {@link #tile6}'s does: the remainder of a row count such as 64 = 10 * 6 + 4, and every tile when
+   * {@link VectorGemm#ROWS} asks for four rows.
    */
   static void tile4(float[] a, int k, float[] packed, int panelBase, float[] c, int cOffset, int ldc, boolean accumulate) {
     FloatVector c00 = start(c, cOffset, accumulate);
@@ -159,11 +163,10 @@ final class GemmTiles {
     FloatVector c21 = start(c, cOffset + 2 * ldc + LANES, accumulate);
     FloatVector c30 = start(c, cOffset + 3 * ldc, accumulate);
     FloatVector c31 = start(c, cOffset + 3 * ldc + LANES, accumulate);
-    for (int p = 0; p < k; p++) {
-      int bp = panelBase + p * NR;
+    int bp = panelBase;
+    for (int ap = 0, end = 4 * k; ap < end; ap += 4, bp += NR) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, packed, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, packed, bp + LANES);
-      int ap = p * 4;
       FloatVector a0 = FloatVector.broadcast(SPECIES, a[ap]);
       c00 = b0.fma(a0, c00);
       c01 = b1.fma(a0, c01);

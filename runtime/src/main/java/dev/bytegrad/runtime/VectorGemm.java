@@ -9,10 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed into column panels {@code NR = 2} vectors wide, zero-padded, contiguous along k. C is
  * computed in register tiles of six rows by one panel: twelve vector accumulators, each step along k
  * loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS micro-kernels,
- * sized for the sixteen registers of AVX2 — or of four rows where the JIT cannot keep six rows in
- * registers ({@link #ROWS}). Each row tile of op(A) is first copied into a small interleaved panel, so
- * the broadcasts read one contiguous array whose bounds checks the JIT hoists ({@link GemmTiles} holds
- * the packing and the kernels). The loops are blocked the way BLAS blocks them: groups of
+ * sized for the sixteen registers of AVX2 — or of four rows when asked to ({@link #ROWS}). Each row
+ * tile of op(A) is first copied into a small interleaved panel, so the broadcasts read one contiguous
+ * array whose bounds checks the JIT hoists ({@link GemmTiles} holds the packing and the kernels). The loops are blocked the way BLAS blocks them: groups of
  * {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just before use
  * into a buffer of the group's size, each continuing the sums of the block before), then row tiles,
  * then panels: a tile of A and a panel's block share L1, the group's blocks stay in L2. Four leftover
@@ -31,15 +30,13 @@ final class VectorGemm implements GemmKernel {
   /** Columns of a packed panel of B, and of a register tile: two vectors. */
   static final int NR = 2 * LANES;
   /**
-   * Rows of a register tile by default: 6, or 4 on a JIT that cannot keep six rows' accumulators in
-   * registers. JDK 25's C2 schedules four of the six broadcasts of A ahead of the multiply-adds and then
-   * spills two accumulators to the stack, a store and a load every step: there the 6-row tile ran at 38
-   * GFLOP/s and the 4-row one at 58, where JDK 17 ran them at 53 and 46 (one thread, 6 x 196 tiles by 16
-   * panels, median of 50 blocks, this AVX2 machine). Only JDK 17 and 25 were measured; versions after 17
-   * take 4. The system property {@code bytegrad.gemm.rows} ({@code 4} or {@code 6}) overrides. The tile
-   * shape does not change any result's bits.
+   * Rows of a register tile: 6, unless the system property {@code bytegrad.gemm.rows} says 4. Six rows
+   * take twelve of AVX2's sixteen registers; a JIT that schedules the six broadcasts of A ahead of the
+   * multiply-adds spills accumulators, and 4 is the way out (JDK 25's C2 did so while the tile's loop
+   * counted p and indexed A with {@code p * 6}: 38 GFLOP/s against 58 for four rows; see
+   * {@link GemmTiles#tile6} for the loop that fixed it). The tile shape does not change any result's bits.
    */
-  static final int ROWS = rows(System.getProperty("bytegrad.gemm.rows"), Runtime.version().feature());
+  static final int ROWS = rows(System.getProperty("bytegrad.gemm.rows"));
   /**
    * The longest block of k a tile multiplies at once: a tile of A (6 x 256 floats, 6 KiB) and a panel's
    * block (256 x 16 floats, 16 KiB) fit in L1 together. Longer products are split into equal blocks.
@@ -86,10 +83,10 @@ final class VectorGemm implements GemmKernel {
     this.products = ThreadLocal.withInitial(() -> new TiledProduct(pool.threads(), rows));
   }
 
-  /** The rows of register tiles the property's {@code text} asks for, or by default on Java {@code feature}. */
-  static int rows(String text, int feature) {
+  /** The rows of register tiles the property's {@code text} asks for: 6 when it is not set. */
+  static int rows(String text) {
     if (text == null) {
-      return feature > 17 ? 4 : 6;
+      return 6;
     }
     return switch (text.trim()) {
       case "4" -> 4;
