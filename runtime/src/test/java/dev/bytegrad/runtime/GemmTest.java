@@ -125,6 +125,34 @@ class GemmTest {
   }
 
   @Test
+  void threads_splitRowsOfAWeightGradient_withBitwiseIdenticalResults() {
+    // 300 x 70 over k = 64, as a layer's weight gradient X^T dY: no more columns than rows, so two or more
+    // threads split its rows over a B packed once, where wider products split column panels
+    SplittableRandom random = new SplittableRandom(10);
+    int m = 300;
+    int n = 70;
+    int k = 64;
+    float[] a = floats(random(random, m * k));
+    float[] b = floats(random(random, k * n));
+    for (boolean transA : new boolean[] {false, true}) {
+      for (boolean transB : new boolean[] {false, true}) {
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        float[] alone = new float[m * n];
+        new VectorGemm(1).sgemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, alone, 0, n);
+        for (int threads : new int[] {2, 3}) {
+          VectorGemm kernel = new VectorGemm(threads);
+          for (int repeat = 0; repeat < 3; repeat++) {
+            float[] split = new float[m * n];
+            kernel.sgemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, split, 0, n);
+            assertThat(split).as("%d threads, A transposed %b, B transposed %b", threads, transA, transB).isEqualTo(alone);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void threads_splitRowsWhenThereAreFewColumns_withBitwiseIdenticalResults() {
     SplittableRandom random = new SplittableRandom(6);
     int m = 257;
