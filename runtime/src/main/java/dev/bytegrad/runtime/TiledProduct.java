@@ -3,9 +3,9 @@ package dev.bytegrad.runtime;
 /**
  * One product's arguments, split by column panels of C (part {@code i} packs its own panels of B and
  * computes every row of C for them) or, when B has fewer panels than there are threads or C no more
- * columns than rows, by row tiles over a B packed beforehand. Parts share nothing they write, and each element of C is computed in the
- * same order whatever the number of parts (bitwise-identical results). {@link VectorGemm} chooses the
- * split; this class holds the blocking, the packing and the tiles.
+ * columns than rows, by row tiles over a B packed beforehand. Parts share nothing they write, and each
+ * element of C is computed in the same order whatever the number of parts (bitwise-identical results).
+ * {@link VectorGemm} chooses the split; this class holds the blocking, the packing and the tiles.
  */
 final class TiledProduct implements WorkerPool.Job {
   private static final int NR = VectorGemm.NR;

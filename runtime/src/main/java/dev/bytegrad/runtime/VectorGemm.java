@@ -9,22 +9,22 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed into column panels {@code NR = 2} vectors wide, zero-padded, contiguous along k. C is
  * computed in register tiles of six rows by one panel: twelve vector accumulators, each step along k
  * loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS micro-kernels,
- * sized for the sixteen registers of AVX2 — or of four rows when asked to ({@link #ROWS}). Each row
- * tile of op(A) is first copied into a small interleaved panel, so the broadcasts read one contiguous
- * array whose bounds checks the JIT hoists ({@link GemmTiles} holds the packing and the kernels). The loops are blocked the way BLAS blocks them: groups of
- * {@value #PANEL_GROUP} panels, then blocks of at most {@value #KC} along k (each packed just before use
- * into a buffer of the group's size, each continuing the sums of the block before), then row tiles,
- * then panels: a tile of A and a panel's block share L1, the group's blocks stay in L2. Four leftover
- * rows take a 4-row tile (eight take two, five one and a row), fewer go a row at a time; partial panels
- * go through a small scratch tile. Packing copies whole vectors, four rows of B at a time, when B is not
- * transposed.
- * Products with few columns, or a small C over a long k, go to {@link SkinnyProduct} instead, and a B
- * that stays the same across calls is packed once per epoch ({@link #sgemmConstantB}). Products of at
- * least {@value #PARALLEL_FLOPS} flops are split over a {@link WorkerPool}: by column panels, op(A) then
- * packed once by all the threads together, or, when C has no more columns than rows (a weight gradient
- * such as the MLP's 784 x 256 over a batch of 64), by row tiles over a B packed first, which spares the
- * threads the second hand-over and each its copies of A's tiles (the MLP's weight gradient on two threads
- * took 0.70 of the time); the results do not depend on the split. f64 products use {@link ScalarGemm}, on the calling thread.
+ * sized for the sixteen registers of AVX2 — or of four rows when asked to ({@link #ROWS}). Each row tile
+ * of op(A) is first copied into a small interleaved panel, so the broadcasts read one contiguous array
+ * whose bounds checks the JIT hoists ({@link GemmTiles} holds the packing and the kernels). The loops
+ * are blocked the way BLAS blocks them: groups of {@value #PANEL_GROUP} panels, then blocks of at most
+ * {@value #KC} along k (each packed just before use into a buffer of the group's size, each continuing
+ * the sums of the block before), then row tiles, then panels: a tile of A and a panel's block share L1,
+ * the group's blocks stay in L2. Four leftover rows take a 4-row tile (eight take two, five one and a
+ * row), fewer go a row at a time; partial panels go through a small scratch tile. Packing copies whole
+ * vectors, four rows of B at a time, when B is not transposed. Products with few columns, or a small C
+ * over a long k, go to {@link SkinnyProduct} instead, and a B that stays the same across calls is packed
+ * once per epoch ({@link #sgemmConstantB}). Products of at least {@value #PARALLEL_FLOPS} flops are
+ * split over a {@link WorkerPool}: by column panels, op(A) then packed once by all the threads together,
+ * or, when C has no more columns than rows (a weight gradient such as the MLP's 784 x 256 over a batch
+ * of 64), by row tiles over a B packed first, which spares the threads the second hand-over and each its
+ * copies of A's tiles (the MLP's weight gradient on two threads took 0.70 of the time); the results do
+ * not depend on the split. f64 products use {@link ScalarGemm}, on the calling thread.
  */
 final class VectorGemm implements GemmKernel {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
