@@ -68,6 +68,38 @@ class GemmTest {
   }
 
   @Test
+  void packA_copiesExactlyItsTile_forBothLayouts_upToTheEndOfA() {
+    SplittableRandom random = new SplittableRandom(5);
+    for (int rows : new int[] {4, 6}) {
+      for (int k = 1; k <= 21; k++) {
+        for (int stride : new int[] {rows, rows + 1, 13}) {
+          // without slack, A's last element is the tile's last: no vector may be read past it; with slack,
+          // no vector may be written past the tile
+          for (int slack : new int[] {0, 16}) {
+            float[] a = floats(random(random, 2 + stride * (k - 1) + rows + slack));
+            float[] b = floats(random(random, 2 + stride * (rows - 1) + k + slack));
+            float[] transposed = new float[3 + 2 * rows * k + 5];
+            float[] alongK = new float[transposed.length];
+            java.util.Arrays.fill(transposed, -7f);
+            java.util.Arrays.fill(alongK, -7f);
+            GemmTiles.packA(a, 2, 1, stride, k, rows, transposed, 3);
+            GemmTiles.packA(b, 2, stride, 1, k, rows, alongK, 3);
+            for (int t = 0; t < transposed.length; t++) {
+              int p = (t - 3) / rows;
+              int r = (t - 3) % rows;
+              boolean inside = t >= 3 && t < 3 + rows * k;
+              assertThat(transposed[t]).as("A^T, %d rows, k %d, stride %d, slack %d, float %d", rows, k, stride, slack, t)
+                  .isEqualTo(inside ? a[2 + p * stride + r] : -7f);
+              assertThat(alongK[t]).as("A, %d rows, k %d, stride %d, slack %d, float %d", rows, k, stride, slack, t)
+                  .isEqualTo(inside ? b[2 + r * stride + p] : -7f);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void threads_splitLargeProducts_withBitwiseIdenticalResults() {
     SplittableRandom random = new SplittableRandom(5);
     int m = 70;
