@@ -46,8 +46,14 @@ final class VectorGemm implements GemmKernel {
   static final int KC = 256;
   /** Panels multiplied per block of k: 32 panels' blocks (512 KiB) stay in L2 across all row tiles. */
   static final int PANEL_GROUP = 32;
-  /** Below this many flops a product runs on the calling thread alone: waking workers costs more. */
-  private static final long PARALLEL_FLOPS = 2_000_000;
+  /**
+   * Below this many flops a product runs on the calling thread alone: waking workers costs more. Products
+   * of a few hundred thousand flops still pay for a second thread: the char-RNN's 32 x 128 x 128 (1 MFLOP)
+   * steps on two threads took 0.87 (JDK 17) and 0.83 (JDK 25) of their time with this at 300,000 rather
+   * than 2,000,000; at 150,000 they were slower again (1.03), and the MLP, char-LSTM, LeNet and softmax
+   * steps did not change (0.99-1.00).
+   */
+  private static final long PARALLEL_FLOPS = 300_000;
   private final long parallelFlops;
   /** Rows of this kernel's register tiles: 4 or 6. */
   private final int rows;
