@@ -63,15 +63,20 @@ final class WorkerPool {
       for (Thread worker : workers) {
         LockSupport.unpark(worker);
       }
-      job.run(0, count);
-      for (int spin = 0; remaining.get() > 0; spin++) {
-        if (spin < SPINS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
+      try {
+        job.run(0, count);
+      } finally {
+        // the workers finish their parts even when the caller's failed: the next job must not start
+        // while they still run this one (nor count its parts down with theirs)
+        for (int spin = 0; remaining.get() > 0; spin++) {
+          if (spin < SPINS) {
+            Thread.onSpinWait();
+          } else {
+            LockSupport.park(this);
+          }
         }
+        this.job = null;
       }
-      this.job = null;
       Throwable thrown = failure;
       if (thrown != null) {
         throw new IllegalStateException("a worker thread failed: " + thrown, thrown);
