@@ -15,7 +15,13 @@ import java.util.Locale;
  * call on a thread.
  */
 public final class Gemm {
-  private static volatile GemmKernel kernel = choose(threadsProperty());
+  /**
+   * The kernel for each thread count asked for so far: going back to a count takes its kernel, pool and
+   * all, again, rather than starting threads that the kernel it replaced would leave parked for good (a
+   * benchmark alternating one and two threads started a thread per switch).
+   */
+  private static final java.util.Map<Integer, GemmKernel> KERNELS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static volatile GemmKernel kernel = kernelFor(threadsProperty());
 
   private Gemm() {}
 
@@ -31,15 +37,16 @@ public final class Gemm {
 
   /**
    * Runs large products on {@code threads} threads from now on (the caller and {@code threads - 1}
-   * workers); meant for start-up, as the {@code --threads} option does. Results are bitwise the same for
-   * any count. The system property {@code bytegrad.threads} sets the initial count, all cores by default.
+   * workers), as the {@code --threads} option does. Results are bitwise the same for any count. The
+   * system property {@code bytegrad.threads} sets the initial count, all cores by default. Each count's
+   * kernel and workers are made once and kept: changing back and forth starts no new threads.
    */
   public static void setThreads(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     if (threads != threads()) {
-      kernel = choose(threads);
+      kernel = kernelFor(threads);
     }
   }
 
@@ -89,6 +96,10 @@ public final class Gemm {
   public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb, double[] c, int cOffset, int ldc) {
     kernel.dgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+  }
+
+  private static GemmKernel kernelFor(int threads) {
+    return KERNELS.computeIfAbsent(threads, Gemm::choose);
   }
 
   private static GemmKernel choose(int threads) {

@@ -397,6 +397,35 @@ class GemmTest {
     }
   }
 
+  @Test
+  void setThreads_backAndForth_startsNoNewThreads() {
+    int before = Gemm.threads();
+    float[] a = new float[64 * 300];
+    float[] b = new float[300 * 64];
+    float[] c = new float[64 * 64];
+    try {
+      for (int threads : new int[] {1, 2, 3}) {
+        Gemm.setThreads(threads);
+        Gemm.sgemm(false, false, 64, 64, 300, a, 0, 300, b, 0, 64, c, 0, 64);
+      }
+      long workers = workerThreads();
+      for (int round = 0; round < 20; round++) {
+        for (int threads : new int[] {2, 1, 3}) {
+          Gemm.setThreads(threads);
+          assertThat(Gemm.threads()).isEqualTo(Gemm.implementation().equals("scalar") ? 1 : threads);
+          Gemm.sgemm(false, false, 64, 64, 300, a, 0, 300, b, 0, 64, c, 0, 64);
+        }
+      }
+      assertThat(workerThreads()).isEqualTo(workers);
+    } finally {
+      Gemm.setThreads(before);
+    }
+  }
+
+  private static long workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("bytegrad-worker")).count();
+  }
+
   private static double[] random(SplittableRandom random, int size) {
     double[] values = new double[size];
     for (int i = 0; i < size; i++) {
