@@ -13,6 +13,10 @@ Implementations: bytegrad's ASM and JavaPoet backends (JMH, benchmarks/target/be
 Java 1.1.0, DJL 0.36 on PyTorch 2.7.1 and DL4J SameDiff 1.0.0-M2.1 (JMH, benchmarks/peers/*/target/peer-*.jar,
 built with -Ppeers); PyTorch from Debian's python3-torch (pytorch_steps.py, needs libopenblas0-openmp).
 
+When the thread counts include 1 and more, bytegrad's speed-up on the most threads is measured once more
+at the end, in one JVM that alternates the two counts in half-second windows (ThreadSpeedup): JMH's forks
+for the two counts run minutes apart, and on a machine whose speed drifts their ratio measures the drift.
+
 Usage, from the repository root:
     /usr/bin/python3 benchmarks/peers/compare.py --build                 # build the jars, then run
     /usr/bin/python3 benchmarks/peers/compare.py [--threads 1 2] [--rounds N] [--quick] [--out FILE]
@@ -147,6 +151,21 @@ def table(threads, measured, peer_names):
     return "\n".join(lines)
 
 
+SPEEDUP_WORKLOADS = {"SOFTMAX": "softmax", "MLP": "mlp", "LENET": "lenet", "CHAR_LSTM": "char-lstm", "CHAR_RNN": "char-rnn"}
+
+
+def speedup(workloads, threads, seconds, quick):
+    """ThreadSpeedup's markdown table for bytegrad's backends, `threads` against 1, or None when it failed."""
+    command = [JAVA, "--add-modules", "jdk.incubator.vector", "-cp", BYTEGRAD_JAR, "dev.bytegrad.benchmarks.ThreadSpeedup",
+               "--threads", str(threads), "--seconds", str(3 if quick else seconds), "--warmup", str(2 if quick else 10),
+               "--workloads", *[SPEEDUP_WORKLOADS[w] for w in workloads]]
+    finished = subprocess.run(command, capture_output=True, text=True)
+    rows = [line for line in finished.stdout.splitlines() if line.startswith("|")]
+    if finished.returncode != 0:
+        print(f"ThreadSpeedup exited with {finished.returncode}:\n{finished.stderr[-2000:]}", file=sys.stderr)
+    return "\n".join(rows) if rows else None
+
+
 def build():
     wrapper = os.path.join(ROOT, "mvnw")
     subprocess.run([wrapper, "-B", "-q", "-Ppeers", "-DskipTests", "package"], cwd=ROOT, check=True)
@@ -174,6 +193,8 @@ def main():
     parser.add_argument("--out", help="also write the tables to this markdown file")
     parser.add_argument("--java", default="java", help="the java executable the JMH benchmarks run on (default: java on the PATH)")
     parser.add_argument("--skip", nargs="*", default=[], help="implementations to leave out: tensorflow, djl, samediff, pytorch")
+    parser.add_argument("--speedup-seconds", type=float, default=30,
+                        help="seconds of alternating windows per workload and backend for bytegrad's thread speed-up (0: leave it out)")
     args = parser.parse_args()
     JAVA = args.java
     jvm = java_version()
@@ -210,6 +231,16 @@ def main():
         section = table(threads, measured, names)
         print(section + "\n", flush=True)
         sections.append(section + "\n")
+    most = max(args.threads)
+    if 1 in args.threads and most > 1 and args.speedup_seconds > 0:
+        workloads = [w for w in WORKLOADS if w in args.workloads]
+        print(f"[{time.strftime('%H:%M:%S')}] bytegrad's speed-up on {most} threads, alternating with 1 in one JVM", file=sys.stderr)
+        rows = speedup(workloads, most, args.speedup_seconds, args.quick)
+        if rows:
+            section = (f"bytegrad on {most} threads against 1, in one JVM alternating the two in half-second windows "
+                       f"({3 if args.quick else args.speedup_seconds:g} s a row; `ThreadSpeedup`); the parameters after five steps are compared bit for bit:\n\n{rows}")
+            print(section + "\n", flush=True)
+            sections.append(section + "\n")
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(sections))

@@ -52,6 +52,7 @@ public class LeNetStepBenchmark {
   public int threads;
 
   private CompiledFunction step;
+  private Tensor[] parameters;
   private Tensor[] inputs;
   private Tensor[] outputs;
 
@@ -60,12 +61,18 @@ public class LeNetStepBenchmark {
     Gemm.setThreads(threads);
     Functions functions = Functions.trainingStep(Zoo.get("lenet"), new Data.Dims(784, 10), 64, new Momentum(0.9), Regularization.NONE);
     Parameters values = Parameters.initialize(functions.graph(), 1);
+    parameters = functions.bind(values);
     step = implementation.equals("handwritten")
-        ? new HandWrittenLeNetStep(64, functions.bind(values))
-        : GraphCompiler.compile("lenet_step", functions.step(), Backend.parse(implementation)).instantiate(functions.bind(values));
+        ? new HandWrittenLeNetStep(64, parameters)
+        : GraphCompiler.compile("lenet_step", functions.step(), Backend.parse(implementation)).instantiate(parameters);
     Tensor[] batch = PeerWorkload.LENET.data();
     inputs = new Tensor[] {batch[0], batch[1], Tensor.scalar(DType.F32, PeerWorkload.LEARNING_RATE)};
     outputs = functions.newOutputs();
+  }
+
+  /** The parameters the step updates in place (after {@link #compile}). */
+  Tensor[] parameters() {
+    return parameters;
   }
 
   @Benchmark

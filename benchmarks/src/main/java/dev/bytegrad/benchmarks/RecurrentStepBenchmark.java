@@ -53,6 +53,7 @@ public class RecurrentStepBenchmark {
   public int threads;
 
   private CompiledFunction step;
+  private Tensor[] parameters;
   private Tensor[] inputs;
   private Tensor[] outputs;
 
@@ -63,8 +64,8 @@ public class RecurrentStepBenchmark {
     CharModel.Function function = charModel.trainingStep(BATCH, LENGTH, new Momentum(0.9), Regularization.NONE,
         Backend.parse(implementation));
     Parameters values = Parameters.initialize(function.network().graph(), 1);
-    step = function.compiled().instantiate(function.parameters().stream()
-        .map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new));
+    parameters = function.parameters().stream().map(p -> values.get(((Parameter) p.op()).name())).toArray(Tensor[]::new);
+    step = function.compiled().instantiate(parameters);
     // the same characters for both models: the char-LSTM peer workload's
     Tensor[] batch = PeerWorkload.CHAR_LSTM.data();
     int states = charModel.stateTensors();
@@ -78,6 +79,11 @@ public class RecurrentStepBenchmark {
       outputs[1 + s] = Tensor.zeros(DType.F32, Shape.of(BATCH, HIDDEN));
     }
     inputs[2 + states] = Tensor.scalar(DType.F32, PeerWorkload.LEARNING_RATE);
+  }
+
+  /** The parameters the step updates in place (after {@link #compile}). */
+  Tensor[] parameters() {
+    return parameters;
   }
 
   @Benchmark

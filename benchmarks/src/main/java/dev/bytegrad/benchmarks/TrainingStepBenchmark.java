@@ -49,6 +49,7 @@ public class TrainingStepBenchmark {
   public int threads;
 
   private CompiledFunction step;
+  private Tensor[] parameters;
   private Tensor[] inputs;
   private Tensor[] outputs;
 
@@ -62,10 +63,16 @@ public class TrainingStepBenchmark {
     Workload.Built built = workload.build(1);
     inputs = workload.batch(2);
     outputs = new Tensor[] {Tensor.zeros(DType.F32, Shape.scalar())};
+    parameters = built.parameters();
     step = implementation.equals("handwritten")
-        ? new HandWrittenStep(workload, built.parameters())
+        ? new HandWrittenStep(workload, parameters)
         : GraphCompiler.compile(workload.name().toLowerCase() + "_step", built.signature(), Backend.parse(implementation))
-            .instantiate(built.parameters());
+            .instantiate(parameters);
+  }
+
+  /** The parameters the step updates in place (after {@link #compile}). */
+  Tensor[] parameters() {
+    return parameters;
   }
 
   @Benchmark

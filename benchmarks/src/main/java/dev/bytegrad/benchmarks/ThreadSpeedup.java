@@ -1,0 +1,237 @@
+package dev.bytegrad.benchmarks;
+
+import dev.bytegrad.runtime.Gemm;
+import dev.bytegrad.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How much faster is a training step on N threads than on one, and are its results the same to the bit?
+ *
+ * <p>JMH times each thread count in a fork of its own, minutes apart; on a shared or virtual machine whose
+ * speed drifts by a third from one minute to the next, the ratio of two such figures says more about the
+ * minutes than about the threads. Here one JVM runs the step on 1 and on N threads in alternating windows
+ * of about half a second (which comes first alternates too), and reports the median of the windows'
+ * speed-ups with its quartiles: each ratio is taken between neighbours that saw the machine in nearly the
+ * same state. Before timing, two fresh copies of the step run the same steps on 1 and on N threads, and
+ * their parameters and losses must be bitwise equal (the exit status is 1 when they are not).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.bytegrad.benchmarks.ThreadSpeedup \
+ *     [--workloads softmax mlp lenet char-lstm char-rnn] [--implementations asm javapoet] [--threads 2]
+ *     [--seconds 30] [--warmup 10]
+ * </pre>
+ *
+ * Prints one markdown table row per workload and implementation. {@code benchmarks/peers/compare.py} runs
+ * it after its tables when asked for more than one thread count.
+ */
+public final class ThreadSpeedup {
+  /** Steps each copy runs before their parameters are compared. */
+  static final int CHECKED_STEPS = 5;
+  /** The length of a timed window, in nanoseconds. */
+  private static final long WINDOW = 500_000_000L;
+
+  private ThreadSpeedup() {}
+
+  /** One benchmark's step, set up for a workload and an implementation, with what it updates. */
+  record Step(Runnable body, Tensor[] parameters, Tensor loss) {
+    void run() {
+      body.run();
+    }
+
+    static Step of(String workload, String implementation, int threads) {
+      switch (workload) {
+        case "softmax", "mlp" -> {
+          TrainingStepBenchmark b = new TrainingStepBenchmark();
+          b.workload = Workload.valueOf(workload.toUpperCase(Locale.ROOT));
+          b.implementation = implementation;
+          b.gemm = Gemm.implementation();
+          b.threads = threads;
+          b.compile();
+          return new Step(b::step, b.parameters(), b.step());
+        }
+        case "lenet" -> {
+          LeNetStepBenchmark b = new LeNetStepBenchmark();
+          b.implementation = implementation;
+          b.threads = threads;
+          b.compile();
+          return new Step(b::step, b.parameters(), b.step());
+        }
+        case "char-lstm", "char-rnn" -> {
+          RecurrentStepBenchmark b = new RecurrentStepBenchmark();
+          b.model = workload;
+          b.implementation = implementation;
+          b.threads = threads;
+          b.compile();
+          return new Step(b::step, b.parameters(), b.step());
+        }
+        default -> throw new IllegalArgumentException(
+            "unknown workload '" + workload + "': softmax, mlp, lenet, char-lstm or char-rnn");
+      }
+    }
+  }
+
+  /** The speed-up of one workload and implementation, and whether the thread counts agreed to the bit. */
+  record Result(String workload, String implementation, int threads, double[] one, double[] many, double[] ratios,
+      boolean sameBits) {
+    String row() {
+      return String.format(Locale.ROOT, "| %s | bytegrad %s | %.3f | %.3f | **%.2f** (%.2f-%.2f) | %.2f-%.2f | %d | %s |",
+          workload, implementation, median(one), median(many), median(ratios), quantile(ratios, 0.25), quantile(ratios, 0.75),
+          ratios[0], ratios[ratios.length - 1], ratios.length, sameBits ? "yes" : "**no**");
+    }
+  }
+
+  /** The table's header, for {@code threads} threads against one. */
+  static String header(int threads) {
+    return "| workload | implementation | ms/step, 1 thread (median) | ms/step, " + threads + " threads (median) "
+        + "| speed-up: median (quartiles) | lowest-highest window | pairs | parameters bitwise equal |\n"
+        + "|---|---|---|---|---|---|---|---|";
+  }
+
+  public static void main(String[] args) {
+    List<String> workloads = new ArrayList<>(List.of("softmax", "mlp", "lenet", "char-lstm", "char-rnn"));
+    List<String> implementations = new ArrayList<>(List.of("asm", "javapoet"));
+    int threads = Runtime.getRuntime().availableProcessors();
+    double seconds = 30;
+    double warmup = 10;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--workloads" -> i = values(args, i, workloads);
+        case "--implementations" -> i = values(args, i, implementations);
+        case "--threads" -> threads = Integer.parseInt(value(args, ++i, "--threads"));
+        case "--seconds" -> seconds = Double.parseDouble(value(args, ++i, "--seconds"));
+        case "--warmup" -> warmup = Double.parseDouble(value(args, ++i, "--warmup"));
+        default -> throw new IllegalArgumentException("unknown option '" + args[i]
+            + "'; options: --workloads, --implementations, --threads, --seconds, --warmup");
+      }
+    }
+    if (threads < 2) {
+      throw new IllegalArgumentException("--threads must be at least 2 to compare with one thread, got " + threads);
+    }
+    System.out.println(header(threads));
+    boolean allSame = true;
+    for (String workload : workloads) {
+      for (String implementation : implementations) {
+        Result result = measure(workload, implementation, threads, seconds, warmup);
+        System.out.println(result.row());
+        allSame &= result.sameBits();
+      }
+    }
+    if (!allSame) {
+      System.err.println("the parameters after " + CHECKED_STEPS + " steps differed between 1 and " + threads + " threads");
+      System.exit(1);
+    }
+  }
+
+  /** Checks the bits, then times alternating windows of 1 and {@code threads} threads for {@code seconds}. */
+  static Result measure(String workload, String implementation, int threads, double seconds, double warmup) {
+    boolean sameBits = sameBits(workload, implementation, threads);
+    Step step = Step.of(workload, implementation, threads);
+    int[] counts = {1, threads};
+    long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
+    for (int i = 0; System.nanoTime() < warmupEnd; i++) {
+      Gemm.setThreads(counts[i % 2]);
+      step.run();
+    }
+    // steps per window, from one thread's speed now
+    Gemm.setThreads(1);
+    int steps = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < WINDOW) {
+      step.run();
+      steps++;
+    }
+    List<double[]> pairs = new ArrayList<>();
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    while (System.nanoTime() < end || pairs.size() < 3) {
+      double[] ms = new double[2];
+      for (int j = 0; j < 2; j++) {
+        int which = pairs.size() % 2 == 0 ? j : 1 - j;
+        Gemm.setThreads(counts[which]);
+        // the pool of this count has been idle through the other count's window: let it wake first
+        for (int s = 0; s < Math.max(1, steps / 10); s++) {
+          step.run();
+        }
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+          step.run();
+        }
+        ms[which] = (System.nanoTime() - t0) / 1e6 / steps;
+      }
+      pairs.add(ms);
+    }
+    Gemm.setThreads(threads);
+    double[] one = pairs.stream().mapToDouble(p -> p[0]).sorted().toArray();
+    double[] many = pairs.stream().mapToDouble(p -> p[1]).sorted().toArray();
+    double[] ratios = pairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
+    return new Result(workload, implementation, threads, one, many, ratios, sameBits);
+  }
+
+  /** Whether fresh copies of the step, run {@link #CHECKED_STEPS} times on 1 and on {@code threads} threads, end bitwise equal. */
+  static boolean sameBits(String workload, String implementation, int threads) {
+    Step one = Step.of(workload, implementation, 1);
+    for (int s = 1; s < CHECKED_STEPS; s++) {
+      one.run();
+    }
+    Step many = Step.of(workload, implementation, threads);
+    for (int s = 1; s < CHECKED_STEPS; s++) {
+      many.run();
+    }
+    return equalBits(one, many);
+  }
+
+  /** Whether two steps' last losses and their parameters are bitwise equal. */
+  static boolean equalBits(Step a, Step b) {
+    if (!Arrays.equals(bits(a.loss()), bits(b.loss())) || a.parameters().length != b.parameters().length) {
+      return false;
+    }
+    for (int p = 0; p < a.parameters().length; p++) {
+      if (!Arrays.equals(bits(a.parameters()[p]), bits(b.parameters()[p]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int[] bits(Tensor tensor) {
+    float[] values = tensor.floats();
+    int[] bits = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      bits[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return bits;
+  }
+
+  static double median(double[] sorted) {
+    return quantile(sorted, 0.5);
+  }
+
+  /** The {@code q} quantile of sorted values, interpolated between neighbours. */
+  static double quantile(double[] sorted, double q) {
+    double at = q * (sorted.length - 1);
+    int below = (int) Math.floor(at);
+    int above = Math.min(sorted.length - 1, below + 1);
+    return sorted[below] + (at - below) * (sorted[above] - sorted[below]);
+  }
+
+  private static int values(String[] args, int i, List<String> into) {
+    into.clear();
+    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+      into.add(args[++i].toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    if (into.isEmpty()) {
+      throw new IllegalArgumentException(args[i] + " needs at least one value");
+    }
+    return i;
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+}
