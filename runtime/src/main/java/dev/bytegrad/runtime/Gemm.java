@@ -1,6 +1,8 @@
 package dev.bytegrad.runtime;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * General matrix multiply, {@code C = op(A) op(B)}, on row-major arrays with offsets and leading
@@ -20,7 +22,7 @@ public final class Gemm {
    * all, again, rather than starting threads that the kernel it replaced would leave parked for good (a
    * benchmark alternating one and two threads started a thread per switch).
    */
-  private static final java.util.Map<Integer, GemmKernel> KERNELS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Integer, GemmKernel> KERNELS = new ConcurrentHashMap<>();
   private static volatile GemmKernel kernel = kernelFor(threadsProperty());
 
   private Gemm() {}
