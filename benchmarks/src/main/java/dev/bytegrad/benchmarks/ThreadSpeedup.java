@@ -75,7 +75,7 @@ public final class ThreadSpeedup {
   }
 
   /** The speed-up of one workload and implementation, and whether the thread counts agreed to the bit. */
-  record Result(String workload, String implementation, int threads, double[] one, double[] many, double[] ratios,
+  record Result(String workload, String implementation, double[] one, double[] many, double[] ratios,
       boolean sameBits) {
     String row() {
       return String.format(Locale.ROOT, "| %s | bytegrad %s | %.3f | %.3f | **%.2f** (%.2f-%.2f) | %.2f-%.2f | %d | %s |",
@@ -167,11 +167,12 @@ public final class ThreadSpeedup {
     double[] one = pairs.stream().mapToDouble(p -> p[0]).sorted().toArray();
     double[] many = pairs.stream().mapToDouble(p -> p[1]).sorted().toArray();
     double[] ratios = pairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
-    return new Result(workload, implementation, threads, one, many, ratios, sameBits);
+    return new Result(workload, implementation, one, many, ratios, sameBits);
   }
 
   /** Whether fresh copies of the step, run {@link #CHECKED_STEPS} times on 1 and on {@code threads} threads, end bitwise equal. */
   static boolean sameBits(String workload, String implementation, int threads) {
+    // each copy ran its first step when it was made
     Step one = Step.of(workload, implementation, 1);
     for (int s = 1; s < CHECKED_STEPS; s++) {
       one.run();
@@ -183,27 +184,22 @@ public final class ThreadSpeedup {
     return equalBits(one, many);
   }
 
-  /** Whether two steps' last losses and their parameters are bitwise equal. */
+  /**
+   * Whether two steps' last losses and their parameters are bitwise equal ({@link Arrays#equals(float[],
+   * float[])} compares the floats' bits, NaNs aside).
+   */
   static boolean equalBits(Step a, Step b) {
-    if (!Arrays.equals(bits(a.loss()), bits(b.loss())) || a.parameters().length != b.parameters().length) {
+    if (!Arrays.equals(a.loss().floats(), b.loss().floats()) || a.parameters().length != b.parameters().length) {
       return false;
     }
     for (int p = 0; p < a.parameters().length; p++) {
-      if (!Arrays.equals(bits(a.parameters()[p]), bits(b.parameters()[p]))) {
+      if (!Arrays.equals(a.parameters()[p].floats(), b.parameters()[p].floats())) {
         return false;
       }
     }
     return true;
   }
 
-  private static int[] bits(Tensor tensor) {
-    float[] values = tensor.floats();
-    int[] bits = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      bits[i] = Float.floatToRawIntBits(values[i]);
-    }
-    return bits;
-  }
 
   static double median(double[] sorted) {
     return quantile(sorted, 0.5);
