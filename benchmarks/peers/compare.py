@@ -56,11 +56,19 @@ FLOPS = {
 }
 
 
-def run_jmh(jar, pattern, params, threads, quick, env=None):
+# JMH's warm-up iterations (2 s each) by workload, 5 unless named here. LeNet's step calls its softmax's
+# exp once, on 640 elements; HotSpot compiles a method with C2 only after some 600 calls
+# (Tier4MinInvocationThreshold), and until then that Vector API loop runs as C1 code, which allocates its
+# vectors: 160 KB a step for the first 20-25 s at one thread (28 ms a step), which 10 s of warm-up left in
+# the table's bytes per step.
+WARMUP_ITERATIONS = {"LENET": 15}
+
+
+def run_jmh(jar, pattern, params, threads, quick, env=None, warmup=5):
     """[(params, ms per step, bytes allocated per step or None)] from one JMH run with the gc profiler."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         results = out.name
-    iterations = ["-f", "1", "-wi", "3", "-i", "4"] if quick else ["-f", "1", "-wi", "5", "-i", "8"]
+    iterations = ["-f", "1", "-wi", "3", "-i", "4"] if quick else ["-f", "1", "-wi", str(warmup), "-i", "8"]
     command = [JAVA, "-jar", jar, pattern, *iterations, "-p", f"threads={threads}", "-prof", "gc",
                "-rf", "json", "-rff", results]
     for name, values in params.items():
@@ -99,7 +107,8 @@ BYTEGRAD_BENCHMARKS = {  # workload: (JMH benchmark, its parameters)
 def bytegrad(workload, threads, quick):
     """{(workload, implementation): (ms, bytes)} for the ASM and JavaPoet backends."""
     benchmark, params = BYTEGRAD_BENCHMARKS[workload]
-    rows = run_jmh(BYTEGRAD_JAR, benchmark + ".step$", dict(params, implementation="asm,javapoet"), threads, quick)
+    rows = run_jmh(BYTEGRAD_JAR, benchmark + ".step$", dict(params, implementation="asm,javapoet"), threads, quick,
+                   warmup=WARMUP_ITERATIONS.get(workload, 5))
     return {(workload, f"bytegrad {p['implementation']}"): (ms, allocated) for p, ms, allocated in rows}
 
 
@@ -111,7 +120,8 @@ def peer(name, workload, threads, quick):
     # libnd4j and OpenBLAS read their thread counts from the environment at start-up
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
     return {(params["workload"], name): (ms, allocated)
-            for params, ms, allocated in run_jmh(jar, benchmark, {"workload": workload}, threads, quick, env)}
+            for params, ms, allocated in run_jmh(jar, benchmark, {"workload": workload}, threads, quick, env,
+                                                         warmup=WARMUP_ITERATIONS.get(workload, 5))}
 
 
 def pytorch(workload, threads, quick):
