@@ -38,17 +38,25 @@ final class Fusion {
         || node.op() instanceof Scan;
   }
 
-  /** Fewest f32 elements for which exp, tanh and the sigmoid run as one vectorized array call. */
+  /**
+   * Fewest f32 elements for which exp, tanh and the sigmoid run as one vectorized array call. Lower than
+   * {@link Vectorization#FEWEST_ELEMENTS}: the runtime's vector loops are shared by every kernel that
+   * calls them, so most steps get them compiled by C2 within a second. Not all: a step that makes one
+   * small call (LeNet's softmax, 640 elements, once in 28 ms) runs it as C1 code, which allocates its
+   * vectors (160 KB a step), until HotSpot's C2 compiles it after some 600 calls, 20-25 s. That costs
+   * well under 1% of those steps; computing the softmax workload's 2,560 exponentials one at a time
+   * instead made its step 1.12x slower (4,096 here: A/B in one JVM, JavaPoet, one thread).
+   */
   static final int ARRAY_FUNCTION_ELEMENTS = 256;
+
+  /** The shortest row {@link #appliedByRows} calls an array function on. */
+  static final int ROW_ELEMENTS = 32;
 
   /**
    * The name of the runtime array function that computes {@code node} ({@code exp}, {@code tanh},
    * {@code sigmoid}), or null: a transcendental function over many f32 elements is computed a vector at a
    * time from its materialized operand, rather than one call of {@code Math} per element in a fused loop.
    */
-  /** The shortest row {@link #appliedByRows} calls an array function on. */
-  static final int ROW_ELEMENTS = 32;
-
   static String arrayFunction(Node node) {
     if (node.dtype() != dev.bytegrad.runtime.DType.F32 || node.shape().size() < ARRAY_FUNCTION_ELEMENTS) {
       return null;
