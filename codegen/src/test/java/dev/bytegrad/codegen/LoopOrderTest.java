@@ -38,15 +38,28 @@ class LoopOrderTest {
   }
 
   @Test
-  void padsSummedSideBySide_splitTheirLoopAtTheBounds_withoutATestPerElement() {
-    // an LSTM's gate gradients, each padded to the four gates' width and summed: one loop per gate
+  void padsSummedWithAGap_splitTheirLoopAtTheBounds_withoutATestPerElement() {
+    // two blocks padded to one width and summed, a zero column between them (side by side, the graph's
+    // simplifier makes them a concat): one loop per block, and one for the column
+    Graph g = new Graph();
+    Node a = g.input("a", 3, 8);
+    Node b = g.input("b", 3, 8);
+    Node y = a.mul(a).pad(new int[] {0, 0}, new int[] {0, 9}).add(b.exp().pad(new int[] {0, 9}, new int[] {0, 0}));
+    String loops = check(List.of(a, b), List.of(y));
+    assertThat(loops).contains("for i1 < 8:\n      output0[i0 * 17 + i1] = a[i0 * 8 + i1] * a[i0 * 8 + i1] + 0.0f",
+        "for i1 < 8:\n      output0[i0 * 17 + (i1 + 9)] = 0.0f + exp(b[i0 * 8 + i1])").doesNotContain(" ? ");
+  }
+
+  @Test
+  void padsSummedSideBySide_areOneConcat_eachBlockComputedWhereItLies() {
+    // an LSTM's gate gradients, each padded to the four gates' width and summed
     Graph g = new Graph();
     Node a = g.input("a", 3, 8);
     Node b = g.input("b", 3, 8);
     Node y = a.mul(a).pad(new int[] {0, 0}, new int[] {0, 8}).add(b.exp().pad(new int[] {0, 8}, new int[] {0, 0}));
     String loops = check(List.of(a, b), List.of(y));
-    assertThat(loops).contains("for i1 < 8:\n      output0[i0 * 16 + i1] = a[i0 * 8 + i1] * a[i0 * 8 + i1] + 0.0f",
-        "for i1 < 8:\n      output0[i0 * 16 + (i1 + 8)] = 0.0f + exp(b[i0 * 8 + i1])").doesNotContain(" ? ");
+    assertThat(loops).contains("output0[i0 * 16 + i1] = a[i0 * 8 + i1] * a[i0 * 8 + i1]\n",
+        "output0[i2 * 16 + (i3 + 8)] = exp(b[i2 * 8 + i3])\n").doesNotContain(" ? ", "0.0f");
   }
 
   @Test

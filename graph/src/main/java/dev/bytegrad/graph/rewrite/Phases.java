@@ -8,7 +8,7 @@ public final class Phases {
 
   public static final Phase SIMPLIFY = new Phase("simplify", List.of(Rules.ADD_ZERO, Rules.SUB_ZERO, Rules.MUL_ONE,
       Rules.DIV_ONE, Rules.NEG_NEG, Rules.TRANSPOSE_TRANSPOSE, Rules.RESHAPE_RESHAPE, Rules.BROADCAST_BROADCAST,
-      Rules.BROADCAST_THEN_SUM, Rules.SELECT_CONSTANT, Rules.SUM_ONE_HOT_PRODUCT, Rules.CONSTANT_RIGHT));
+      Rules.BROADCAST_THEN_SUM, Rules.SELECT_CONSTANT, Rules.SUM_ONE_HOT_PRODUCT, Rules.ADJACENT_PADS, Rules.CONSTANT_RIGHT));
 
   public static final Phase FOLD_CONSTANTS = new Phase("fold constants", List.of(Rules.FOLD, Rules.FOLD_BROADCAST_SCALARS));
 

@@ -7,12 +7,14 @@ import dev.bytegrad.graph.op.BinaryElementwise;
 import dev.bytegrad.graph.op.Broadcast;
 import dev.bytegrad.graph.op.Cast;
 import dev.bytegrad.graph.op.Compare;
+import dev.bytegrad.graph.op.Concat;
 import dev.bytegrad.graph.op.Div;
 import dev.bytegrad.graph.op.Leaf;
 import dev.bytegrad.graph.op.Literal;
 import dev.bytegrad.graph.op.Mul;
 import dev.bytegrad.graph.op.Neg;
 import dev.bytegrad.graph.op.OneHot;
+import dev.bytegrad.graph.op.Pad;
 import dev.bytegrad.graph.op.Reshape;
 import dev.bytegrad.graph.op.Select;
 import dev.bytegrad.graph.op.Sub;
@@ -24,6 +26,7 @@ import dev.bytegrad.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The rules, each with its identity. They keep IEEE semantics exactly, so two identities that would not
@@ -166,6 +169,47 @@ public final class Rules {
     return node.graph().constant(Interpreter.declared().evaluate(scalar, Map.of())).broadcastTo(node.shape());
   });
 
+  // pad(x) + pad(y), y's block just after x's along one axis and the same on the others => pad(concat(x, y)):
+  // the cotangent of an LSTM's four gates, sliced from one product, is the sum of four pads; as a concat
+  // each gate's block is computed in place, without adding the zeros of the other three (which, as in
+  // add-zero, could only turn a -0.0 into +0.0)
+  public static final Rule ADJACENT_PADS = new Rule("adjacent-pads", "pad(x) + pad(y), side by side => pad(concat(x, y))", node -> {
+    if (!(node.op() instanceof Add) || !(node.input(0).op() instanceof Pad a) || !(node.input(1).op() instanceof Pad b)) {
+      return null;
+    }
+    int axis = -1;
+    for (int i = 0; i < a.low().size(); i++) {
+      if (!a.low().get(i).equals(b.low().get(i)) || !a.high().get(i).equals(b.high().get(i))) {
+        if (axis >= 0) {
+          return null;
+        }
+        axis = i;
+      }
+    }
+    if (axis < 0) {
+      return null;
+    }
+    boolean inOrder = a.low().get(axis) < b.low().get(axis);
+    Node first = inOrder ? node.input(0) : node.input(1);
+    Node second = inOrder ? node.input(1) : node.input(0);
+    Pad before = (Pad) first.op();
+    Pad after = (Pad) second.op();
+    if (before.low().get(axis) + first.input(0).shape().dim(axis) != after.low().get(axis)) {
+      return null;
+    }
+    List<Node> parts = new ArrayList<>(concatenated(first.input(0), axis));
+    parts.addAll(concatenated(second.input(0), axis));
+    int[] low = before.low().stream().mapToInt(Integer::intValue).toArray();
+    int[] high = after.high().stream().mapToInt(Integer::intValue).toArray();
+    Node joined = Node.concat(axis, parts.toArray(Node[]::new));
+    return IntStream.concat(IntStream.of(low), IntStream.of(high)).allMatch(n -> n == 0) ? joined : joined.pad(low, high);
+  });
+
+  /** The parts {@code node} joins along {@code axis} when it is a concat there, else {@code node} alone. */
+  private static List<Node> concatenated(Node node, int axis) {
+    return node.op() instanceof Concat concat && concat.axis() == axis ? node.inputs() : List.of(node);
+  }
+
   /** The value of a node whose elements are all one constant (a literal, or a broadcast or reshape of one). */
   static Double constant(Node node) {
     if (node.op() instanceof Broadcast || node.op() instanceof Reshape) {
@@ -191,6 +235,6 @@ public final class Rules {
   /** Every rule, for tests and tools. */
   public static List<Rule> all() {
     return List.of(CONSTANT_RIGHT, ADD_ZERO, SUB_ZERO, MUL_ONE, DIV_ONE, NEG_NEG, TRANSPOSE_TRANSPOSE, RESHAPE_RESHAPE,
-        BROADCAST_BROADCAST, BROADCAST_THEN_SUM, SELECT_CONSTANT, SUM_ONE_HOT_PRODUCT, FOLD, FOLD_BROADCAST_SCALARS);
+        BROADCAST_BROADCAST, BROADCAST_THEN_SUM, SELECT_CONSTANT, SUM_ONE_HOT_PRODUCT, ADJACENT_PADS, FOLD, FOLD_BROADCAST_SCALARS);
   }
 }

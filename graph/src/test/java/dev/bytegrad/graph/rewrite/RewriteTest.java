@@ -40,6 +40,34 @@ class RewriteTest {
     assertThat(covered).containsExactlyInAnyOrderElementsOf(Rules.all());
   }
 
+  @Test
+  void padsApartOrOverlapping_stayASum() {
+    Graph g = new Graph();
+    Node x = g.input("x", DType.F64, 2, 1);
+    Node y = g.input("y", DType.F64, 2, 2);
+    // a zero column between them, and y over x's column
+    Node apart = x.pad(new int[] {0, 0}, new int[] {0, 3}).add(y.pad(new int[] {0, 2}, new int[] {0, 0}));
+    Node overlapping = x.pad(new int[] {0, 1}, new int[] {0, 1}).add(y.pad(new int[] {0, 1}, new int[] {0, 0}));
+    // on two axes at once
+    Node diagonal = x.pad(new int[] {0, 0}, new int[] {1, 2}).add(x.pad(new int[] {1, 1}, new int[] {0, 1}));
+    Rewriter.Result result = Rewriter.simplify(List.of(apart, overlapping, diagonal));
+    assertThat(result.firings()).doesNotContainKey(Rules.ADJACENT_PADS.name());
+  }
+
+  @Test
+  void padsSideBySide_inEitherOrder_becomeOneConcat() {
+    Graph g = new Graph();
+    Node x = g.input("x", DType.F64, 2, 1);
+    Node y = g.input("y", DType.F64, 2, 2);
+    Node sum = y.pad(new int[] {0, 1}, new int[] {0, 0}).add(x.pad(new int[] {0, 0}, new int[] {0, 2}));
+    assertThat(GraphPrinter.print(Rewriter.simplify(List.of(sum)).outputs())).isEqualTo("""
+        %0 = input[name="x"] : f64[2,1]
+        %1 = input[name="y"] : f64[2,2]
+        %2 = concat[axis=1] %0 %1 : f64[2,3]
+        return %2
+        """);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void rule_rewritesItsCase_toTheExpectedText(RuleCases.Case c) {

@@ -72,6 +72,16 @@ final class RuleCases {
           %0 = input[name="a"] : f64[3]
           return %0
           """),
+      new Case(Rules.ADJACENT_PADS, g -> g.input("x", DType.F64, 2, 1).pad(new int[] {0, 1}, new int[] {0, 4})
+          .add(g.input("y", DType.F64, 2, 2).pad(new int[] {0, 2}, new int[] {0, 2}))
+          .add(g.input("z", DType.F64, 2, 1).pad(new int[] {0, 4}, new int[] {0, 1})), """
+          %0 = input[name="x"] : f64[2,1]
+          %1 = input[name="y"] : f64[2,2]
+          %2 = input[name="z"] : f64[2,1]
+          %3 = concat[axis=1] %0 %1 %2 : f64[2,4]
+          %4 = pad[low=[0, 1], high=[0, 1]] %3 : f64[2,6]
+          return %4
+          """),
       new Case(Rules.SUM_ONE_HOT_PRODUCT, g -> g.input("x", DType.F64, 4, 3)
           .mul(g.input("y", DType.I32, 4).oneHot(3, DType.F64)).sum(1), """
           %0 = input[name="x"] : f64[4,3]
