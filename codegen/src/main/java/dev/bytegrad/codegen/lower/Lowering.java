@@ -3,6 +3,7 @@ package dev.bytegrad.codegen.lower;
 import dev.bytegrad.codegen.loop.Buffer;
 import dev.bytegrad.codegen.loop.Kernel;
 import dev.bytegrad.codegen.loop.Program;
+import dev.bytegrad.codegen.loop.Stmt;
 import dev.bytegrad.graph.Node;
 import dev.bytegrad.graph.Topology;
 import dev.bytegrad.graph.op.Input;
@@ -116,10 +117,38 @@ public final class Lowering {
       for (Kernel split : Parallelism.split(kernel)) {
         Kernel hoisted = LoadHoisting.apply(RunCalls.apply(split));
         Kernel part = vectorLoops ? Vectorization.apply(hoisted) : hoisted;
-        numbered.add(new Kernel("k" + numbered.size(), part.comment(), part.body(), part.reads(), part.writes()));
+        for (Kernel method : vectorNests(part)) {
+          numbered.add(new Kernel("k" + numbered.size(), method.comment(), method.body(), method.reads(), method.writes()));
+        }
       }
     }
     return numbered;
+  }
+
+  /**
+   * {@code kernel}, or one kernel per loop nest when several of its nests hold vector loops: each kernel
+   * is a method, and C2 stops inlining within a method past a budget of nodes that some 40 Vector API calls
+   * reach; an operation it stops at runs the API's allocating fallback.
+   */
+  private static List<Kernel> vectorNests(Kernel kernel) {
+    List<Stmt> body = kernel.body();
+    long vectorNests = body.stream().filter(Lowering::hasVectorLoop).count();
+    if (vectorNests < 2 || !body.stream().allMatch(stmt -> stmt instanceof Stmt.Loop)) {
+      return List.of(kernel);
+    }
+    List<Kernel> kernels = new ArrayList<>();
+    for (int i = 0; i < body.size(); i++) {
+      String comment = i == 0 ? kernel.comment() : "(continued: loop " + (i + 1) + " of " + body.size() + ")";
+      kernels.add(new Kernel(kernel.name() + "_" + i, comment, List.of(body.get(i)), kernel.reads(), kernel.writes()));
+    }
+    return kernels;
+  }
+
+  private static boolean hasVectorLoop(Stmt stmt) {
+    boolean[] found = {false};
+    Statements.forEachStmt(stmt, s -> found[0] |= s instanceof Stmt.Loop loop && loop.vector()
+        || s instanceof Stmt.PartLoop part && part.vector());
+    return found[0];
   }
 
   /** A temporary buffer for {@code node}, to be placed by the memory plan. */
