@@ -107,8 +107,9 @@ public final class Lowering {
    * transposes walked in blocks ({@link LoopBlocking}),
    * split over threads ({@link Parallelism}), their additions of one run to another made runtime calls
    * ({@link RunCalls}), the scalars their loops read loaded once before them ({@link LoadHoisting}), their
-   * loops of lanewise work made vector loops when {@code vectorLoops} ({@link Vectorization}), named
-   * {@code k0, k1, ...} in the order they run.
+   * loops of lanewise work made vector loops when {@code vectorLoops} ({@link Vectorization}), a kernel
+   * with several nests of those made one kernel per nest ({@link #vectorNests}), named {@code k0, k1, ...}
+   * in the order they run.
    */
   static List<Kernel> optimized(List<Kernel> kernels, boolean vectorLoops) {
     List<Kernel> numbered = new ArrayList<>();
