@@ -137,10 +137,15 @@ public final class Lowering {
     if (vectorNests < 2 || !body.stream().allMatch(stmt -> stmt instanceof Stmt.Loop)) {
       return List.of(kernel);
     }
+    return perNest(kernel, body);
+  }
+
+  /** One kernel per statement of {@code nests}, the first keeping {@code kernel}'s comment and all its buffers. */
+  static List<Kernel> perNest(Kernel kernel, List<Stmt> nests) {
     List<Kernel> kernels = new ArrayList<>();
-    for (int i = 0; i < body.size(); i++) {
-      String comment = i == 0 ? kernel.comment() : "(continued: loop " + (i + 1) + " of " + body.size() + ")";
-      kernels.add(new Kernel(kernel.name() + "_" + i, comment, List.of(body.get(i)), kernel.reads(), kernel.writes()));
+    for (int i = 0; i < nests.size(); i++) {
+      String comment = i == 0 ? kernel.comment() : "(continued: loop " + (i + 1) + " of " + nests.size() + ")";
+      kernels.add(new Kernel(kernel.name() + "_" + i, comment, List.of(nests.get(i)), kernel.reads(), kernel.writes()));
     }
     return kernels;
   }

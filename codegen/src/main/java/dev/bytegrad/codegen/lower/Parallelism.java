@@ -27,13 +27,12 @@ final class Parallelism {
     if (body.stream().noneMatch(stmt -> parts(stmt) != null) || !body.stream().allMatch(stmt -> stmt instanceof Stmt.Loop)) {
       return List.of(kernel);
     }
-    List<Kernel> kernels = new ArrayList<>();
-    for (int i = 0; i < body.size(); i++) {
-      Stmt.PartLoop parts = parts(body.get(i));
-      String comment = i == 0 ? kernel.comment() : "(continued: loop " + (i + 1) + " of " + body.size() + ")";
-      kernels.add(new Kernel(kernel.name() + "_" + i, comment, List.of(parts == null ? body.get(i) : parts), kernel.reads(), kernel.writes()));
+    List<Stmt> nests = new ArrayList<>();
+    for (Stmt stmt : body) {
+      Stmt.PartLoop parts = parts(stmt);
+      nests.add(parts == null ? stmt : parts);
     }
-    return kernels;
+    return Lowering.perNest(kernel, nests);
   }
 
   /** {@code stmt} as a loop split into parts, or null when it is not a nest of stores that splits. */
