@@ -11,7 +11,8 @@
  * copying one run of elements to another becomes a call of the runtime's {@code Vectors.accumulate} or
  * {@code Vectors.copy} ({@code RunCalls}); the scalars a kernel's loops read at a constant index are
  * loaded once before them ({@code LoadHoisting}); last, lanewise loops become Vector API loops
- * ({@code Vectorization}), each nest of them a kernel of its own when a kernel has several. None of these changes a single bit of the results.
+ * ({@code Vectorization}), each nest of them a kernel of its own when a kernel has several. None of
+ * these changes a single bit of the results.
  *
  * <p>Depends on the graph, the loop IR and the runtime.
  */
