@@ -39,6 +39,11 @@ PEERS = {  # name in the table: (jar, benchmark)
     "DJL 0.36 (PyTorch 2.7.1)": (os.path.join(HERE, "djl", "target", "peer-djl.jar"), "DjlStepBenchmark"),
     "DL4J SameDiff M2.1": (os.path.join(HERE, "nd4j", "target", "peer-nd4j.jar"), "SameDiffStepBenchmark"),
 }
+SKIP_NAMES = {  # each Java peer's name for --skip
+    "TensorFlow Java 1.1.0": "tensorflow",
+    "DJL 0.36 (PyTorch 2.7.1)": "djl",
+    "DL4J SameDiff M2.1": "samediff",
+}
 JAVA = "java"  # the JVM every JMH run starts on: --java
 WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]
 PEER_WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM"]  # the Java peers have no char-RNN
@@ -202,7 +207,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=1, help="run everything this many times, keeping each best")
     parser.add_argument("--out", help="also write the tables to this markdown file")
     parser.add_argument("--java", default="java", help="the java executable the JMH benchmarks run on (default: java on the PATH)")
-    parser.add_argument("--skip", nargs="*", default=[], help="implementations to leave out: tensorflow, djl, samediff, pytorch")
+    parser.add_argument("--skip", nargs="*", default=[], type=str.lower, choices=[*SKIP_NAMES.values(), "pytorch"],
+                        help="implementations to leave out: tensorflow, djl, samediff, pytorch")
     parser.add_argument("--speedup-seconds", type=float, default=30,
                         help="seconds of alternating windows per workload and backend for bytegrad's thread speed-up (0: leave it out)")
     args = parser.parse_args()
@@ -213,7 +219,8 @@ def main():
     if not os.path.exists(BYTEGRAD_JAR):
         sys.exit(f"{BYTEGRAD_JAR} is missing; run with --build, or ./mvnw -B -Ppeers -DskipTests package")
     skip = {s.lower() for s in args.skip}
-    peer_names = [p for p in PEERS if not any(s in p.lower() for s in skip)]
+    # by name: "pytorch" is in DJL's name too, and leaves only Debian's PyTorch out
+    peer_names = [p for p in PEERS if SKIP_NAMES[p] not in skip]
     started = time.strftime("%Y-%m-%d %H:%M")
     sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores with {jvm} "
                 f"({'quick' if args.quick else 'full'} iterations, best of {args.rounds} round{'s' if args.rounds > 1 else ''}): `/usr/bin/python3 benchmarks/peers/compare.py "
