@@ -13,6 +13,8 @@ Implementations: bytegrad's ASM and JavaPoet backends (JMH, benchmarks/target/be
 Java 1.1.0, DJL 0.36 on PyTorch 2.7.1 and DL4J SameDiff 1.0.0-M2.1 (JMH, benchmarks/peers/*/target/peer-*.jar,
 built with -Ppeers); PyTorch from Debian's python3-torch (pytorch_steps.py, needs libopenblas0-openmp).
 
+After the tables, bytegrad is timed once more against each workload's fastest Java peer, in one JVM that
+alternates the two in half-second windows (HeadToHead), for the same reason: JMH's forks run minutes apart.
 When the thread counts include 1 and more, bytegrad's speed-up on the most threads is measured once more
 at the end, in one JVM that alternates the two counts in half-second windows (ThreadSpeedup): JMH's forks
 for the two counts run minutes apart, and on a machine whose speed drifts their ratio measures the drift.
@@ -43,6 +45,11 @@ SKIP_NAMES = {  # each Java peer's name for --skip
     "TensorFlow Java 1.1.0": "tensorflow",
     "DJL 0.36 (PyTorch 2.7.1)": "djl",
     "DL4J SameDiff M2.1": "samediff",
+}
+HEAD_TO_HEAD = {  # each Java peer's main that times it against bytegrad in one JVM (HeadToHead)
+    "TensorFlow Java 1.1.0": "dev.bytegrad.peers.tensorflow.TensorFlowHeadToHead",
+    "DJL 0.36 (PyTorch 2.7.1)": "dev.bytegrad.peers.djl.DjlHeadToHead",
+    "DL4J SameDiff M2.1": "dev.bytegrad.peers.nd4j.SameDiffHeadToHead",
 }
 JAVA = "java"  # the JVM every JMH run starts on: --java
 WORKLOADS = ["SOFTMAX", "MLP", "LENET", "CHAR_LSTM", "CHAR_RNN"]
@@ -181,6 +188,20 @@ def speedup(workloads, threads, seconds, quick):
     return "\n".join(rows) if rows else None
 
 
+def head_to_head(name, workloads, threads, seconds, quick):
+    """HeadToHead's markdown rows for bytegrad against the Java peer `name` on `workloads`, or [] when it failed."""
+    jar, _ = PEERS[name]
+    command = [JAVA, "-Xms2g", "-Xmx2g", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-cp", jar,
+               HEAD_TO_HEAD[name], "--threads", str(threads), "--seconds", str(3 if quick else seconds),
+               "--warmup", str(2 if quick else 10), "--workloads", *[SPEEDUP_WORKLOADS[w] for w in workloads]]
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    finished = subprocess.run(command, capture_output=True, text=True, env=env)
+    if finished.returncode != 0:
+        print(f"{HEAD_TO_HEAD[name]} exited with {finished.returncode}:\n{finished.stderr[-2000:]}", file=sys.stderr)
+    return [line for line in finished.stdout.splitlines() if line.startswith("|") and "bytegrad" in line
+            and not line.startswith("| workload")]
+
+
 def build():
     wrapper = os.path.join(ROOT, "mvnw")
     subprocess.run([wrapper, "-B", "-q", "-Ppeers", "-DskipTests", "package"], cwd=ROOT, check=True)
@@ -209,6 +230,9 @@ def main():
     parser.add_argument("--java", default="java", help="the java executable the JMH benchmarks run on (default: java on the PATH)")
     parser.add_argument("--skip", nargs="*", default=[], type=str.lower, choices=[*SKIP_NAMES.values(), "pytorch"],
                         help="implementations to leave out: tensorflow, djl, samediff, pytorch")
+    parser.add_argument("--head-to-head-seconds", type=float, default=20,
+                        help="seconds of alternating windows per workload, thread count and backend for bytegrad against "
+                             "each workload's fastest Java peer in one JVM (0: leave it out)")
     parser.add_argument("--speedup-seconds", type=float, default=30,
                         help="seconds of alternating windows per workload and backend for bytegrad's thread speed-up (0: leave it out)")
     args = parser.parse_args()
@@ -225,6 +249,7 @@ def main():
     sections = [f"# bytegrad and its peers, one training step\n\nRun {started} on {os.cpu_count()} cores with {jvm} "
                 f"({'quick' if args.quick else 'full'} iterations, best of {args.rounds} round{'s' if args.rounds > 1 else ''}): `/usr/bin/python3 benchmarks/peers/compare.py "
                 f"{' '.join(sys.argv[1:])}`. Bold: bytegrad ahead of every peer measured.\n"]
+    duels = []  # HeadToHead's rows, every thread count
     for threads in args.threads:
         measured = {}
         names = list(peer_names)
@@ -248,6 +273,17 @@ def main():
         section = table(threads, measured, names)
         print(section + "\n", flush=True)
         sections.append(section + "\n")
+        if args.head_to_head_seconds > 0:
+            # each workload against its fastest Java peer in this table, in one JVM
+            opponents = {}
+            for workload in [w for w in PEER_WORKLOADS if w in args.workloads]:
+                timed = [(measured[(workload, p)][0], p) for p in peer_names if (workload, p) in measured]
+                if timed:
+                    opponents.setdefault(min(timed)[1], []).append(workload)
+            for name, workloads in opponents.items():
+                print(f"[{time.strftime('%H:%M:%S')}] bytegrad against {name} in one JVM, {threads} thread(s): "
+                      f"{', '.join(w.lower() for w in workloads)}", file=sys.stderr)
+                duels += head_to_head(name, workloads, threads, args.head_to_head_seconds, args.quick)
     most = max(args.threads)
     if 1 in args.threads and most > 1 and args.speedup_seconds > 0:
         workloads = [w for w in WORKLOADS if w in args.workloads]
@@ -258,6 +294,14 @@ def main():
                        f"({3 if args.quick else args.speedup_seconds:g} s a row; `ThreadSpeedup`); the parameters after five steps are compared bit for bit:\n\n{rows}")
             print(section + "\n", flush=True)
             sections.append(section + "\n")
+    if duels:
+        section = (f"bytegrad against each workload's fastest Java peer in the tables above, in one JVM alternating the two "
+                   f"in half-second windows ({3 if args.quick else args.head_to_head_seconds:g} s a row; `HeadToHead`):\n\n"
+                   + "| workload | threads | bytegrad | ms/step (median) | peer | ms/step (median) "
+                   + "| peer's time ÷ bytegrad's: median (quartiles) | lowest-highest window | pairs |\n"
+                   + "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(duels))
+        print(section + "\n", flush=True)
+        sections.append(section + "\n")
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(sections))

@@ -213,7 +213,7 @@ public final class ThreadSpeedup {
     return sorted[below] + (at - below) * (sorted[above] - sorted[below]);
   }
 
-  private static int values(String[] args, int i, List<String> into) {
+  static int values(String[] args, int i, List<String> into) {
     into.clear();
     while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
       into.add(args[++i].toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -224,7 +224,7 @@ public final class ThreadSpeedup {
     return i;
   }
 
-  private static String value(String[] args, int i, String option) {
+  static String value(String[] args, int i, String option) {
     if (i >= args.length) {
       throw new IllegalArgumentException(option + " needs a value");
     }
