@@ -16,7 +16,7 @@ import java.util.Locale;
  * taken between neighbours that saw the machine in nearly the same state. It is {@link ThreadSpeedup}'s
  * method, with a peer in place of the other thread count.
  *
- * <p>Each peer module has a {@code main} that hands its step to {@link #main(String, Peer, String[])}; the
+ * <p>Each peer module has a {@code main} that hands its step to {@link #run(String, Peer, String[])}; the
  * peer's set-up checks, as its JMH benchmark's does, that its first loss is bytegrad's from the same
  * weights and batch. Before timing, bytegrad's step runs until HotSpot has compiled it fully (at least
  * {@value #WARM_STEPS} steps: C2 compiles a method after some 600 calls, and a Vector API loop compiled
@@ -36,8 +36,6 @@ import java.util.Locale;
 public final class HeadToHead {
   /** The fewest steps bytegrad runs before it is timed. */
   static final int WARM_STEPS = 1_000;
-  /** The length of a timed window, in nanoseconds. */
-  private static final long WINDOW = 500_000_000L;
 
   private HeadToHead() {}
 
@@ -88,7 +86,7 @@ public final class HeadToHead {
   }
 
   /** Measures bytegrad against {@code peer}, called {@code name} in the table, as {@code args} ask; prints the table. */
-  public static void main(String name, Peer peer, String[] args) {
+  public static void run(String name, Peer peer, String[] args) {
     List<String> workloads = new ArrayList<>(List.of("softmax", "mlp", "lenet", "char-lstm"));
     List<String> implementations = new ArrayList<>(List.of("asm", "javapoet"));
     int threads = 1;
@@ -142,40 +140,13 @@ public final class HeadToHead {
     while (System.nanoTime() < warm) {
       theirs.run();
     }
+    Runnable nothing = () -> { };
     Runnable[] sides = {ours::run, theirs::run};
-    int[] steps = {stepsPerWindow(sides[0]), stepsPerWindow(sides[1])};
-    List<double[]> pairs = new ArrayList<>();
-    long end = System.nanoTime() + (long) (seconds * 1e9);
-    while (System.nanoTime() < end || pairs.size() < 3) {
-      double[] ms = new double[2];
-      for (int j = 0; j < 2; j++) {
-        int which = pairs.size() % 2 == 0 ? j : 1 - j;
-        // a library's threads have idled through the other's window: let them wake first
-        for (int s = 0; s < Math.max(1, steps[which] / 10); s++) {
-          sides[which].run();
-        }
-        long t0 = System.nanoTime();
-        for (int s = 0; s < steps[which]; s++) {
-          sides[which].run();
-        }
-        ms[which] = (System.nanoTime() - t0) / 1e6 / steps[which];
-      }
-      pairs.add(ms);
-    }
+    int[] steps = {ThreadSpeedup.stepsPerWindow(sides[0]), ThreadSpeedup.stepsPerWindow(sides[1])};
+    List<double[]> pairs = ThreadSpeedup.alternate(new Runnable[] {nothing, nothing}, sides, steps, seconds);
     double[] mine = pairs.stream().mapToDouble(p -> p[0]).sorted().toArray();
     double[] peer = pairs.stream().mapToDouble(p -> p[1]).sorted().toArray();
     double[] ratios = pairs.stream().mapToDouble(p -> p[1] / p[0]).sorted().toArray();
     return new Result(workload, threads, implementation, mine, peer, ratios);
-  }
-
-  /** How many steps take about one window now. */
-  private static int stepsPerWindow(Runnable step) {
-    int steps = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < WINDOW) {
-      step.run();
-      steps++;
-    }
-    return steps;
   }
 }

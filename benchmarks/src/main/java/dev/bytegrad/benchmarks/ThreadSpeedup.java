@@ -138,36 +138,53 @@ public final class ThreadSpeedup {
     }
     // steps per window, from one thread's speed now
     Gemm.setThreads(1);
-    int steps = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < WINDOW) {
-      step.run();
-      steps++;
-    }
+    int steps = stepsPerWindow(step::run);
+    List<double[]> pairs = alternate(new Runnable[] {() -> Gemm.setThreads(1), () -> Gemm.setThreads(threads)},
+        new Runnable[] {step::run, step::run}, new int[] {steps, steps}, seconds);
+    Gemm.setThreads(threads);
+    double[] one = pairs.stream().mapToDouble(p -> p[0]).sorted().toArray();
+    double[] many = pairs.stream().mapToDouble(p -> p[1]).sorted().toArray();
+    double[] ratios = pairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
+    return new Result(workload, implementation, one, many, ratios, sameBits);
+  }
+
+  /**
+   * Times two sides in alternating windows of {@code steps[i]} steps for {@code seconds} (at least three
+   * pairs), which side comes first alternating too; each window starts with {@code enter[i]} and a tenth
+   * of its steps untimed, since a side's threads idled through the other's window. Returns each pair's
+   * milliseconds per step, side 0 then side 1.
+   */
+  static List<double[]> alternate(Runnable[] enter, Runnable[] sides, int[] steps, double seconds) {
     List<double[]> pairs = new ArrayList<>();
     long end = System.nanoTime() + (long) (seconds * 1e9);
     while (System.nanoTime() < end || pairs.size() < 3) {
       double[] ms = new double[2];
       for (int j = 0; j < 2; j++) {
         int which = pairs.size() % 2 == 0 ? j : 1 - j;
-        Gemm.setThreads(counts[which]);
-        // the pool of this count has been idle through the other count's window: let it wake first
-        for (int s = 0; s < Math.max(1, steps / 10); s++) {
-          step.run();
+        enter[which].run();
+        for (int s = 0; s < Math.max(1, steps[which] / 10); s++) {
+          sides[which].run();
         }
         long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) {
-          step.run();
+        for (int s = 0; s < steps[which]; s++) {
+          sides[which].run();
         }
-        ms[which] = (System.nanoTime() - t0) / 1e6 / steps;
+        ms[which] = (System.nanoTime() - t0) / 1e6 / steps[which];
       }
       pairs.add(ms);
     }
-    Gemm.setThreads(threads);
-    double[] one = pairs.stream().mapToDouble(p -> p[0]).sorted().toArray();
-    double[] many = pairs.stream().mapToDouble(p -> p[1]).sorted().toArray();
-    double[] ratios = pairs.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
-    return new Result(workload, implementation, one, many, ratios, sameBits);
+    return pairs;
+  }
+
+  /** How many runs of {@code step} take about one window now. */
+  static int stepsPerWindow(Runnable step) {
+    int steps = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < WINDOW) {
+      step.run();
+      steps++;
+    }
+    return steps;
   }
 
   /** Whether fresh copies of the step, run {@link #CHECKED_STEPS} times on 1 and on {@code threads} threads, end bitwise equal. */

@@ -32,7 +32,7 @@ class HeadToHeadTest {
       return HeadToHead.step(peerSteps::incrementAndGet, closed::incrementAndGet);
     };
 
-    String printed = printed(() -> HeadToHead.main("a counter", peer,
+    String printed = printed(() -> HeadToHead.run("a counter", peer,
         new String[] {"--workloads", "softmax", "--implementations", "asm", "--seconds", "1", "--warmup", "0.2"}));
 
     assertThat(opened).containsExactly("SOFTMAX on 1");
@@ -81,10 +81,10 @@ class HeadToHeadTest {
       return HeadToHead.step(() -> { }, () -> { });
     };
 
-    assertThatThrownBy(() -> HeadToHead.main("p", peer, new String[] {"--workloads", "mlp", "char-rnn"}))
+    assertThatThrownBy(() -> HeadToHead.run("p", peer, new String[] {"--workloads", "mlp", "char-rnn"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'char-rnn'").hasMessageContaining("char-lstm");
-    assertThatThrownBy(() -> HeadToHead.main("p", peer, new String[] {"--threads", "0"}))
+    assertThatThrownBy(() -> HeadToHead.run("p", peer, new String[] {"--threads", "0"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 1");
     assertThat(opened).isEmpty();

@@ -15,7 +15,7 @@ public final class DjlHeadToHead {
   private DjlHeadToHead() {}
 
   public static void main(String[] args) {
-    HeadToHead.main("DJL 0.36 (PyTorch 2.7.1)", (workload, threads) -> {
+    HeadToHead.run("DJL 0.36 (PyTorch 2.7.1)", (workload, threads) -> {
       DjlStepBenchmark benchmark = new DjlStepBenchmark();
       benchmark.workload = workload;
       benchmark.threads = threads;

@@ -16,7 +16,7 @@ public final class SameDiffHeadToHead {
   private SameDiffHeadToHead() {}
 
   public static void main(String[] args) {
-    HeadToHead.main("DL4J SameDiff M2.1", (workload, threads) -> {
+    HeadToHead.run("DL4J SameDiff M2.1", (workload, threads) -> {
       SameDiffStepBenchmark benchmark = new SameDiffStepBenchmark();
       benchmark.workload = workload;
       benchmark.threads = threads;

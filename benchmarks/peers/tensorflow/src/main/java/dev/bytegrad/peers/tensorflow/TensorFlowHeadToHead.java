@@ -15,7 +15,7 @@ public final class TensorFlowHeadToHead {
   private TensorFlowHeadToHead() {}
 
   public static void main(String[] args) {
-    HeadToHead.main("TensorFlow Java 1.1.0", (workload, threads) -> {
+    HeadToHead.run("TensorFlow Java 1.1.0", (workload, threads) -> {
       TensorFlowStepBenchmark benchmark = new TensorFlowStepBenchmark();
       benchmark.workload = workload;
       benchmark.threads = threads;
