@@ -282,7 +282,7 @@ def main():
                     opponents.setdefault(min(timed)[1], []).append(workload)
             for name, workloads in opponents.items():
                 print(f"[{time.strftime('%H:%M:%S')}] bytegrad against {name} in one JVM, {threads} thread(s): "
-                      f"{', '.join(w.lower() for w in workloads)}", file=sys.stderr)
+                      f"{', '.join(SPEEDUP_WORKLOADS[w] for w in workloads)}", file=sys.stderr)
                 duels += head_to_head(name, workloads, threads, args.head_to_head_seconds, args.quick)
     most = max(args.threads)
     if 1 in args.threads and most > 1 and args.speedup_seconds > 0:
