@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * <p>JMH times bytegrad and each peer in forks of their own, minutes apart; on a shared or virtual machine
  * whose speed drifts by a third from one minute to the next, the ratio of two such figures mixes the
- * libraries with the minutes (TensorFlow's own MLP step took 1.16 to 1.37 ms from one run to the next).
+ * libraries with the minutes (TensorFlow's own MLP step took 1.16 to 1.49 ms from one run to the next).
  * Here one JVM holds both steps, set up for the same workload on the same number of threads, and runs them
  * in alternating windows of about half a second (which comes first alternates too); the table gives the
  * median of the windows' ratios, the peer's time over bytegrad's, with its quartiles: each ratio is
@@ -30,8 +30,8 @@ import java.util.Locale;
  * </pre>
  *
  * One thread count a JVM: DJL's engine and libnd4j read theirs once, when they start. Prints one markdown
- * table row per workload and backend. {@code benchmarks/peers/compare.py}
- * runs it against each workload's fastest Java peer after its tables.
+ * table row per workload and backend. {@code benchmarks/peers/compare.py} runs it against each workload's
+ * fastest Java peer after its tables.
  */
 public final class HeadToHead {
   /** The fewest steps bytegrad runs before it is timed. */
