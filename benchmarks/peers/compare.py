@@ -189,7 +189,7 @@ def speedup(workloads, threads, seconds, quick):
 
 
 def head_to_head(name, workloads, threads, seconds, quick):
-    """HeadToHead's markdown rows for bytegrad against the Java peer `name` on `workloads`, or [] when it failed."""
+    """HeadToHead's markdown table (header first) for bytegrad against the Java peer `name`, or [] when it failed."""
     jar, _ = PEERS[name]
     command = [JAVA, "-Xms2g", "-Xmx2g", "--add-modules", "jdk.incubator.vector", "-Dai.djl.offline=true", "-cp", jar,
                HEAD_TO_HEAD[name], "--threads", str(threads), "--seconds", str(3 if quick else seconds),
@@ -198,8 +198,7 @@ def head_to_head(name, workloads, threads, seconds, quick):
     finished = subprocess.run(command, capture_output=True, text=True, env=env)
     if finished.returncode != 0:
         print(f"{HEAD_TO_HEAD[name]} exited with {finished.returncode}:\n{finished.stderr[-2000:]}", file=sys.stderr)
-    return [line for line in finished.stdout.splitlines() if line.startswith("|") and "bytegrad" in line
-            and not line.startswith("| workload")]
+    return [line for line in finished.stdout.splitlines() if line.startswith("|")]
 
 
 def build():
@@ -242,7 +241,7 @@ def main():
         build()
     if not os.path.exists(BYTEGRAD_JAR):
         sys.exit(f"{BYTEGRAD_JAR} is missing; run with --build, or ./mvnw -B -Ppeers -DskipTests package")
-    skip = {s.lower() for s in args.skip}
+    skip = set(args.skip)
     # by name: "pytorch" is in DJL's name too, and leaves only Debian's PyTorch out
     peer_names = [p for p in PEERS if SKIP_NAMES[p] not in skip]
     started = time.strftime("%Y-%m-%d %H:%M")
@@ -283,7 +282,8 @@ def main():
             for name, workloads in opponents.items():
                 print(f"[{time.strftime('%H:%M:%S')}] bytegrad against {name} in one JVM, {threads} thread(s): "
                       f"{', '.join(SPEEDUP_WORKLOADS[w] for w in workloads)}", file=sys.stderr)
-                duels += head_to_head(name, workloads, threads, args.head_to_head_seconds, args.quick)
+                rows = head_to_head(name, workloads, threads, args.head_to_head_seconds, args.quick)
+                duels += rows if not duels else rows[2:]  # one header for all the runs
     most = max(args.threads)
     if 1 in args.threads and most > 1 and args.speedup_seconds > 0:
         workloads = [w for w in WORKLOADS if w in args.workloads]
@@ -297,9 +297,7 @@ def main():
     if duels:
         section = (f"bytegrad against each workload's fastest Java peer in the tables above, in one JVM alternating the two "
                    f"in half-second windows ({3 if args.quick else args.head_to_head_seconds:g} s a row; `HeadToHead`):\n\n"
-                   + "| workload | threads | bytegrad | ms/step (median) | peer | ms/step (median) "
-                   + "| peer's time ÷ bytegrad's: median (quartiles) | lowest-highest window | pairs |\n"
-                   + "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(duels))
+                   + "\n".join(duels))
         print(section + "\n", flush=True)
         sections.append(section + "\n")
     if args.out:
