@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.bytegrad.runtime.Gemm;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +27,25 @@ class ThreadSpeedupTest {
     assertThat(result.ratios()).hasSizeGreaterThanOrEqualTo(3).isSorted();
     assertThat(result.ratios()[0]).isPositive();
     assertThat(result.one()).hasSameSizeAs(result.ratios()).isSorted();
+    assertThat(result.machine()).hasSameSizeAs(result.ratios()).isSorted();
+    assertThat(result.machine()[0]).isPositive();
+    assertThat(result.shares()).hasSameSizeAs(result.ratios()).isSorted();
     assertThat(result.row()).startsWith("| mlp | bytegrad asm | ").endsWith(" | yes |");
     assertThat(ThreadSpeedup.header(2).lines().findFirst().orElseThrow().split("\\|"))
         .hasSameSizeAs(result.row().split("\\|"));
+  }
+
+  @Test
+  void alternate_reversesTheOrderEveryOtherSet() {
+    List<Integer> order = new ArrayList<>();
+    Runnable[] sides = {() -> order.add(0), () -> order.add(1), () -> order.add(2)};
+    Runnable nothing = () -> { };
+
+    List<double[]> sets = ThreadSpeedup.alternate(new Runnable[] {nothing, nothing, nothing}, sides, new int[] {1, 1, 1}, 0);
+
+    assertThat(sets).hasSize(3).allSatisfy(set -> assertThat(set).hasSize(3));
+    // each window runs one untimed step, then its timed one
+    assertThat(order).containsExactly(0, 0, 1, 1, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2);
   }
 
   @Test
