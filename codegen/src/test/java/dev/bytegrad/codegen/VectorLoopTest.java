@@ -84,7 +84,7 @@ class VectorLoopTest {
   @Test
   void aLoopSplitOverThreads_givesTheScalarBits() {
     Gemm.setThreads(2);
-    String loops = check(3, 6001, (a, b) -> a.mul(b).sub(b.maximum(a)));
+    String loops = check(6, 6001, (a, b) -> a.mul(b).sub(b.maximum(a)));
     assertThat(loops).contains("split over threads, vector");
   }
 
@@ -94,8 +94,8 @@ class VectorLoopTest {
     // in a part kernel inlined into a dispatch that outgrew C2's budget (hence the handles of runPart)
     Gemm.setThreads(2);
     Graph g = new Graph();
-    Node a = g.input("a", 64, 300);
-    Node b = g.input("b", 64, 300);
+    Node a = g.input("a", 128, 300);
+    Node b = g.input("b", 128, 300);
     Node bias = g.input("bias", 300);
     Node split = a.mul(b).sub(b.maximum(a)).mul(a.gt(0).cast(DType.F32));
     Node columnSums = a.sum(0).reshape(1, 300).broadcastTo(16, 300);
@@ -104,9 +104,9 @@ class VectorLoopTest {
     for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
       Compiled compiled = GraphCompiler.compile("allocation", signature, backend, true);
       assertThat(LoopPrinter.print(compiled.program())).contains("split over threads, vector:", "< 300, vector:");
-      Tensor[] inputs = {Tensor.zeros(DType.F32, Shape.of(64, 300)), Tensor.zeros(DType.F32, Shape.of(64, 300)),
+      Tensor[] inputs = {Tensor.zeros(DType.F32, Shape.of(128, 300)), Tensor.zeros(DType.F32, Shape.of(128, 300)),
           Tensor.zeros(DType.F32, Shape.of(300))};
-      Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.of(64, 300)), Tensor.zeros(DType.F32, Shape.of(16, 300))};
+      Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.of(128, 300)), Tensor.zeros(DType.F32, Shape.of(16, 300))};
       var function = compiled.instantiate();
       assertThat(Allocations.afterWarmUp(() -> function.run(inputs, outputs), 1_000, 60)).as("%s", backend).isZero();
     }

@@ -9,11 +9,14 @@ package dev.bytegrad.runtime;
  */
 public final class Parallel {
   /**
-   * Fewest elements per part: below twice this a kernel runs on the calling thread alone. Between two
-   * matrix products the workers are still spinning, so a part of 8,192 elements (half a 64 x 256 layer's
-   * activation) pays for waking one: MLP and LeNet steps on two threads ran 5% faster than with 16,384.
+   * Fewest elements per part: below twice this a kernel runs on the calling thread alone. A kernel's
+   * parts seldom split its input as the product that wrote it did (the product by column panels, the
+   * kernel by rows), so a part reads what the other core's cache holds; for a 64 x 256 layer's
+   * activation that costs more than the work saved. Timed kernel by kernel in the MLP's step, its two
+   * 16,384-element kernels took 4.3 and 2.6 us on one thread, 7.7 and 6.5 us in two parts of 8,192,
+   * and 3.6-3.9 and 2.6-2.7 us on two threads with this at 16,384 (they then run on one).
    */
-  public static final int ELEMENTS_PER_PART = 8_192;
+  public static final int ELEMENTS_PER_PART = 16_384;
 
   private static final ThreadLocal<Dispatch> DISPATCH = ThreadLocal.withInitial(Dispatch::new);
 
