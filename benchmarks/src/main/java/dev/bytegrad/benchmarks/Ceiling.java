@@ -10,9 +10,11 @@ import dev.bytegrad.runtime.Parallel;
  *
  * <p>On a dedicated two-core machine it runs twice as fast on two threads as on one. On a virtual machine
  * whose two vCPUs share a physical core with each other or with other tenants, it does not: on the 2-vCPU
- * EPYC these benchmarks were run on, the median of alternating windows ranged from 1.41 to 1.91 in three
- * runs a minute apart, and single windows from 1.02 to 2.10. {@link ThreadSpeedup} times it in the same
- * windows as each training step, so that a step's speed-up can be read against the machine's.
+ * EPYC these benchmarks were run on, its median speed-up over the 30 s of one {@link ThreadSpeedup} row
+ * ranged from 1.44 to 1.94 across the rows of two runs, one JDK 17 and one JDK 25, 15 minutes apart (a
+ * Vector API loop on two plain threads: single half-second windows from 1.02 to 2.10). ThreadSpeedup
+ * times it in the same windows as each training step, so that a step's speed-up can be read against
+ * the machine's.
  */
 final class Ceiling implements Parallel.Kernels {
   /** Rounds of twelve multiply-adds a run, about a millisecond on one core. */
