@@ -1,17 +1,23 @@
 package dev.bytegrad.runtime;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A fixed pool of daemon worker threads that run one job at a time in parts, the caller taking part 0,
- * without allocating: the job is a preallocated {@link Job} whose fields the caller filled in. Workers
- * spin briefly after a job, then park, so back-to-back calls (the GEMMs of one training step) start in
- * microseconds while an idle pool costs nothing.
+ * A fixed pool of daemon worker threads that run one job at a time in parts, without allocating: the job
+ * is a preallocated {@link Job} whose fields the caller filled in. The caller runs part 0, then, like
+ * the workers, claims the parts nobody has taken yet, so that a worker which is slow to wake (on a
+ * virtual machine, a parked vCPU can take half a millisecond) costs the caller only the parts it did
+ * take: the char-LSTM's step on two threads spent 41% of the calling thread's samples waiting for its
+ * one worker when each part had a thread of its own. Workers spin briefly after a job, then park, so
+ * back-to-back calls (the GEMMs of one training step) start in microseconds while an idle pool costs
+ * nothing.
  *
- * <p>A caller that finds the pool busy (another thread's job) runs its job alone, in one part: results
- * never depend on how the work was split, only the time does.
+ * <p>A part computes the same whichever thread runs it, and a caller that finds the pool busy (another
+ * thread's job) runs its job alone, in one part: results never depend on how the work was split or
+ * shared out, only the time does.
  */
 final class WorkerPool {
   /** Work that splits into parts; part {@code part} of {@code parts} must not touch another part's output. */
@@ -23,7 +29,14 @@ final class WorkerPool {
 
   private final Thread[] workers;
   private final ReentrantLock busy = new ReentrantLock();
+  /** Parts of the current job not yet finished. */
   private final AtomicInteger remaining = new AtomicInteger();
+  /**
+   * The current job's generation (its low 32 bits, in the high half) and the next part to claim (low
+   * half): a claim is a compare-and-set, which fails if another thread claimed that part or the job is
+   * no longer current. Generations wrap after 2^32 jobs, which no sleeping worker sleeps through.
+   */
+  private final AtomicLong next = new AtomicLong();
   private volatile Job job;
   private volatile int parts;
   private volatile long generation;
@@ -32,12 +45,18 @@ final class WorkerPool {
 
   /** A pool of {@code threads - 1} workers, so that with the caller {@code threads} run at once. */
   WorkerPool(int threads) {
+    this(threads, true);
+  }
+
+  /** As {@link #WorkerPool(int)}; with {@code start} false the workers never run, as if they never woke. */
+  WorkerPool(int threads, boolean start) {
     workers = new Thread[Math.max(0, threads - 1)];
     for (int i = 0; i < workers.length; i++) {
-      int index = i + 1;
-      workers[i] = new Thread(() -> work(index), "bytegrad-worker-" + index);
+      workers[i] = new Thread(this::work, "bytegrad-worker-" + (i + 1));
       workers[i].setDaemon(true);
-      workers[i].start();
+      if (start) {
+        workers[i].start();
+      }
     }
   }
 
@@ -58,24 +77,43 @@ final class WorkerPool {
       this.parts = count;
       this.caller = Thread.currentThread();
       this.failure = null;
-      remaining.set(workers.length);
-      generation++;
+      remaining.set(count);
+      long current = generation + 1;
+      // part 0 is the caller's; the others go to whichever thread claims them first
+      next.set(current << 32 | 1);
+      generation = current;
       for (Thread worker : workers) {
         LockSupport.unpark(worker);
       }
+      Throwable own = null;
       try {
         job.run(0, count);
-      } finally {
-        // the workers finish their parts even when the caller's failed: the next job must not start
-        // while they still run this one (nor count its parts down with theirs)
-        for (int spin = 0; remaining.get() > 0; spin++) {
-          if (spin < SPINS) {
-            Thread.onSpinWait();
-          } else {
-            LockSupport.park(this);
+      } catch (Throwable t) {
+        own = t;
+      }
+      remaining.decrementAndGet();
+      // the parts nobody took yet, then the wait for those a worker is running: the next job must not
+      // start while they still run this one (nor count its parts down with theirs), even when a part failed
+      for (int part; (part = claim(current)) >= 0; ) {
+        try {
+          job.run(part, count);
+        } catch (Throwable t) {
+          if (own == null) {
+            own = t;
           }
         }
-        this.job = null;
+        remaining.decrementAndGet();
+      }
+      for (int spin = 0; remaining.get() > 0; spin++) {
+        if (spin < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
+        }
+      }
+      this.job = null;
+      if (own != null) {
+        throwUnchecked(own);
       }
       Throwable thrown = failure;
       if (thrown != null) {
@@ -86,7 +124,33 @@ final class WorkerPool {
     }
   }
 
-  private void work(int index) {
+  /** Claims the next part of job {@code current}: its number, or -1 when all are taken or the job is over. */
+  private int claim(long current) {
+    while (true) {
+      long ticket = next.get();
+      int part = (int) ticket;
+      // a successful claim proves the job still current: it cannot end before this part is done, so the
+      // parts count read before the claim was this job's
+      if ((int) (ticket >>> 32) != (int) current || part >= parts) {
+        return -1;
+      }
+      if (next.compareAndSet(ticket, ticket + 1)) {
+        return part;
+      }
+    }
+  }
+
+  private static void throwUnchecked(Throwable t) {
+    if (t instanceof RuntimeException e) {
+      throw e;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new IllegalStateException(t);
+  }
+
+  private void work() {
     long seen = 0;
     while (true) {
       for (int spin = 0; generation == seen; spin++) {
@@ -97,15 +161,16 @@ final class WorkerPool {
         }
       }
       seen = generation;
-      try {
-        if (index < parts) {
-          job.run(index, parts);
+      for (int part; (part = claim(seen)) >= 0; ) {
+        Job current = job;
+        try {
+          current.run(part, parts);
+        } catch (Throwable t) {
+          failure = t;
         }
-      } catch (Throwable t) {
-        failure = t;
-      }
-      if (remaining.decrementAndGet() == 0) {
-        LockSupport.unpark(caller);
+        if (remaining.decrementAndGet() == 0) {
+          LockSupport.unpark(caller);
+        }
       }
     }
   }

@@ -3,6 +3,8 @@ package dev.bytegrad.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +41,8 @@ class WorkerPoolTest {
       }
       workerDone[0] = true;
     }, 2)).isInstanceOf(IllegalArgumentException.class).hasMessage("part 0 failed");
-    // returning early would leave the worker asleep in the failed job, still to count it down
-    assertThat(workerDone[0]).as("the worker's part finished before run returned").isTrue();
+    // returning early would leave a worker in the failed job, still to count it down (or part 1 unrun)
+    assertThat(workerDone[0]).as("part 1 finished before run returned").isTrue();
 
     AtomicIntegerArray ran = new AtomicIntegerArray(2);
     pool.run((part, parts) -> ran.incrementAndGet(part), 2);
@@ -50,12 +52,49 @@ class WorkerPoolTest {
   @Test
   void run_whenAWorkersPartFails_saysSoInTheCaller() {
     WorkerPool pool = new WorkerPool(2);
+    CountDownLatch partOneStarted = new CountDownLatch(1);
     assertThatThrownBy(() -> pool.run((part, parts) -> {
       if (part == 1) {
+        partOneStarted.countDown();
         throw new ArithmeticException("part 1 failed");
       }
+      // the caller holds part 0 until part 1 has begun, so that the worker, not the caller, claims it
+      await(partOneStarted);
     }, 2)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("a worker thread failed")
         .hasCauseInstanceOf(ArithmeticException.class);
+  }
+
+  @Test
+  void run_whenAWorkerNeverComes_theCallerRunsEveryPart() {
+    // a worker that is slow to wake (a parked vCPU) must cost the caller no more than the parts it took
+    WorkerPool pool = new WorkerPool(3, false);
+    AtomicIntegerArray ran = new AtomicIntegerArray(3);
+    Thread caller = Thread.currentThread();
+    pool.run((part, parts) -> {
+      assertThat(Thread.currentThread()).isSameAs(caller);
+      ran.incrementAndGet(part);
+    }, 3);
+    pool.run((part, parts) -> ran.incrementAndGet(part), 3);
+    assertThat(ran.toString()).isEqualTo("[2, 2, 2]");
+  }
+
+  @Test
+  void run_manyJobsInARow_eachPartOnce() {
+    WorkerPool pool = new WorkerPool(3);
+    AtomicIntegerArray ran = new AtomicIntegerArray(3);
+    for (int job = 0; job < 20_000; job++) {
+      pool.run((part, parts) -> ran.incrementAndGet(part), 3);
+    }
+    assertThat(ran.toString()).isEqualTo("[20000, 20000, 20000]");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, TimeUnit.SECONDS)).as("the latch opened").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }
