@@ -22,7 +22,10 @@ final class Ceiling implements Parallel.Kernels {
 
   private static final float SCALE = 0.99999f;
   private static final float SHIFT = 1e-5f;
-  /** One slot per part, 16 floats (a cache line) apart, so that parts share no line they write. */
+  /**
+   * Each part's result, stored so that the JIT cannot drop the work: one slot per part, 16 floats (a cache
+   * line) apart, so that parts share no line they write.
+   */
   private final float[] sums = new float[16 * 64];
 
   /** Runs {@link #ROUNDS} rounds on as many threads as {@link Gemm#threads()}, split evenly. */
@@ -35,15 +38,6 @@ final class Ceiling implements Parallel.Kernels {
     int first = Parallel.start(ROUNDS, part, parts);
     int last = Parallel.start(ROUNDS, part + 1, parts);
     sums[16 * (part % 64)] = chains(last - first, part);
-  }
-
-  /** The sum of all parts' last values, so that the JIT cannot drop the work. */
-  float sum() {
-    float sum = 0;
-    for (int i = 0; i < sums.length; i += 16) {
-      sum += sums[i];
-    }
-    return sum;
   }
 
   /**

@@ -164,9 +164,6 @@ public final class ThreadSpeedup {
     List<double[]> sets = alternate(new Runnable[] {single, multiple, single, multiple},
         new Runnable[] {step::run, step::run, ceiling::run, ceiling::run}, new int[] {steps, steps, runs, runs}, seconds);
     Gemm.setThreads(threads);
-    if (ceiling.sum() == 0) {
-      throw new AssertionError("the ceiling's chains summed to zero"); // reads the sums; they never do
-    }
     double[] one = sets.stream().mapToDouble(p -> p[0]).sorted().toArray();
     double[] many = sets.stream().mapToDouble(p -> p[1]).sorted().toArray();
     double[] ratios = sets.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();

@@ -94,15 +94,9 @@ final class WorkerPool {
       remaining.decrementAndGet();
       // the parts nobody took yet, then the wait for those a worker is running: the next job must not
       // start while they still run this one (nor count its parts down with theirs), even when a part failed
-      for (int part; (part = claim(current)) >= 0; ) {
-        try {
-          job.run(part, count);
-        } catch (Throwable t) {
-          if (own == null) {
-            own = t;
-          }
-        }
-        remaining.decrementAndGet();
+      Throwable others = runClaimed(current);
+      if (own == null) {
+        own = others;
       }
       for (int spin = 0; remaining.get() > 0; spin++) {
         if (spin < SPINS) {
@@ -122,6 +116,27 @@ final class WorkerPool {
     } finally {
       busy.unlock();
     }
+  }
+
+  /**
+   * Runs parts of job {@code current} as long as this thread can claim one, counting each down when it
+   * is done (a worker wakes the caller after the last); returns the first failure, if any.
+   */
+  private Throwable runClaimed(long current) {
+    Throwable first = null;
+    for (int part; (part = claim(current)) >= 0; ) {
+      try {
+        job.run(part, parts);
+      } catch (Throwable t) {
+        if (first == null) {
+          first = t;
+        }
+      }
+      if (remaining.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+        LockSupport.unpark(caller);
+      }
+    }
+    return first;
   }
 
   /** Claims the next part of job {@code current}: its number, or -1 when all are taken or the job is over. */
@@ -161,16 +176,9 @@ final class WorkerPool {
         }
       }
       seen = generation;
-      for (int part; (part = claim(seen)) >= 0; ) {
-        Job current = job;
-        try {
-          current.run(part, parts);
-        } catch (Throwable t) {
-          failure = t;
-        }
-        if (remaining.decrementAndGet() == 0) {
-          LockSupport.unpark(caller);
-        }
+      Throwable thrown = runClaimed(seen);
+      if (thrown != null) {
+        failure = thrown;
       }
     }
   }
