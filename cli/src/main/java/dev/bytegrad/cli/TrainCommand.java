@@ -4,6 +4,7 @@ import dev.bytegrad.cli.text.CharModel;
 import dev.bytegrad.cli.text.Corpus;
 import dev.bytegrad.cli.text.LanguageModelTrainer;
 import dev.bytegrad.cli.train.Checkpoint;
+import dev.bytegrad.cli.train.KernelProfile;
 import dev.bytegrad.cli.unsupervised.FeatureTraining;
 import dev.bytegrad.graph.train.Optimizer;
 import java.util.Locale;
@@ -111,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "end the output with a one-line JSON summary")
   private boolean json;
 
+  @Option(names = "--profile", description = "time each kernel of the compiled step; print where the step's time went and write it"
+      + " into the run directory as " + KernelProfile.FILE + " (the first epoch, the JIT's warm-up, is left out)")
+  private boolean profile;
+
   @Option(names = "--seq-length", paramLabel = "T", description = "char-rnn and char-lstm: characters per training sequence (default: 64)")
   private Integer seqLength;
 
@@ -166,7 +171,15 @@ final class TrainCommand implements Callable<Integer> {
     if (resume != null) {
       trainer.resume(checkpointFile());
     }
+    if (profile) {
+      parse(() -> {
+        profilable(chosen);
+        trainer.timeKernels();
+        return null;
+      });
+    }
     Trainer.Result result = trainer.train();
+    trainer.kernelReport().ifPresent(text -> profileReport(output, run.path(), text));
     report(output, zooModel, dataSet, options, chosen, run, result);
     return 0;
   }
@@ -205,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     refuse("it trains by full-batch L-BFGS on its own data (natural image patches; the digits for self-taught)",
         "--resume", resume, "--validation", validation, "--batch", batch, "--optimizer", optimizer, "--lr", learningRate,
-        "--seq-length", seqLength);
+        "--seq-length", seqLength, "--profile", profile ? Boolean.TRUE : null);
     int features = hidden != null ? hidden : switch (model) {
       case "sparse-autoencoder" -> 25;
       case "self-taught" -> 100;
@@ -266,6 +279,10 @@ final class TrainCommand implements Callable<Integer> {
     Path directory = runDirectory();
     ProgressReporter reporter = new ProgressReporter(output, progressMode, false);
     LanguageModelTrainer trainer = parse(() -> new LanguageModelTrainer(corpus, options, chosen, directory, reporter));
+    if (profile) {
+      parse(() -> profilable(chosen));
+      trainer.timeKernels();
+    }
     output.printf(Locale.ROOT, "training %s (hidden %d) on %s: %d training and %d held-out characters, %d distinct;"
         + " unigram entropy %.4f bits/char%n", model, options.hidden(), corpus.spec(), corpus.train().length,
         corpus.heldOut().length, corpus.size(), corpus.unigramBits());
@@ -274,6 +291,7 @@ final class TrainCommand implements Callable<Integer> {
         options.length(), mode, options.epochs(), options.seed(), chosen, Gemm.threads());
     output.flush();
     LanguageModelTrainer.Result result = trainer.train();
+    trainer.kernelReport().ifPresent(text -> profileReport(output, directory, text));
     LanguageModelTrainer.Epoch last = result.last();
     output.printf(Locale.ROOT, "done in %.1f s (compiling %.2f s): held-out %.4f bits/char (perplexity %.3f) against %.4f"
         + " for the unigram model; best epoch %d%n", result.seconds(), result.compileSeconds(), last.heldOutBits(),
@@ -298,6 +316,19 @@ final class TrainCommand implements Callable<Integer> {
     }
     output.flush();
     return 0;
+  }
+
+  /** {@code --profile} needs kernels to time: the compiled backends have them, the interpreter does not. */
+  private static Backend profilable(Backend chosen) {
+    if (chosen == Backend.INTERPRETER) {
+      throw new IllegalArgumentException("--profile times the compiled step's kernels; the interpreter has none: use --backend asm or javapoet");
+    }
+    return chosen;
+  }
+
+  private static void profileReport(PrintWriter output, Path directory, String text) {
+    output.print(text);
+    output.printf("(written to %s)%n", KernelProfile.write(directory, text));
   }
 
   private void report(PrintWriter output, ZooModel zooModel, Data dataSet, TrainingOptions options, Backend chosen,

@@ -14,6 +14,7 @@ import dev.bytegrad.graph.Parameters;
 import dev.bytegrad.graph.op.Parameter;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.KernelTimes;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Minibatches;
@@ -97,6 +98,37 @@ class AheadOfTimeTest {
     scalarValues.asMap().forEach((name, tensor) -> assertThat(vectorValues.get(name).floats()).as(name).containsExactly(tensor.floats()));
   }
 
+  @Test
+  void timedClasses_trainWithTheSameBits_andSayWhereTheTimeWent() throws Exception {
+    ClassLoader parent = getClass().getClassLoader();
+    ZooModel mlp = Zoo.get("mlp");
+    int batch = mlp.defaults().batchSize();
+    Data digits = DataSources.load("digits", 0, 1);
+    Functions step = Functions.trainingStep(mlp, digits.dims(), batch);
+    Parameters plainValues = Parameters.initialize(step.graph(), 5);
+    Parameters timedValues = plainValues.copy();
+    try (URLClassLoader plainClasses = new URLClassLoader(new URL[] {generate("plain").toUri().toURL()}, parent);
+        URLClassLoader timedClasses = new URLClassLoader(new URL[] {generate("timed", "--timed").toUri().toURL()}, parent)) {
+      CompiledFunction plain = (CompiledFunction) plainClasses.loadClass("aot.plain.MlpStep")
+          .getConstructor(Tensor[].class).newInstance((Object) bind(step, plainValues));
+      CompiledFunction timed = (CompiledFunction) timedClasses.loadClass("aot.timed.MlpStep")
+          .getConstructor(Tensor[].class).newInstance((Object) bind(step, timedValues));
+      assertThat(KernelTimes.of(plain)).isEmpty();
+      KernelTimes times = KernelTimes.of(timed).orElseThrow();
+      Tensor rate = Tensor.scalar(DType.F32, 0.05);
+      Tensor loss = Tensor.zeros(DType.F32, Shape.scalar());
+      Tensor logits = Tensor.zeros(DType.F32, Shape.of(batch, 10));
+      Minibatches batches = new Minibatches(digits.train(), batch, true, 1);
+      batches.forEach(0, b -> {
+        plain.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {loss, logits});
+        timed.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {loss, logits});
+      });
+      assertThat(times.calls()).isEqualTo(batches.batchesPerEpoch());
+      assertThat(times.table(times.size())).contains("matmul").contains("kernels, " + batches.batchesPerEpoch() + " calls");
+    }
+    plainValues.asMap().forEach((name, tensor) -> assertThat(timedValues.get(name).floats()).as(name).containsExactly(tensor.floats()));
+  }
+
   /**
    * Runs {@code bytegrad codegen} for the MLP into package {@code aot.<name>} and compiles it with the
    * runtime jar alone on the classpath: the classes' folder.
@@ -113,7 +145,7 @@ class AheadOfTimeTest {
     }
     assertThat(sources).as("the step and the inference function").hasSize(2);
     assertThat(JavaCompilation.runtimeClasspath()).as("the runtime alone").contains("runtime");
-    Stream<String> vectorModule = options.length > 0 ? Stream.of("--add-modules", "jdk.incubator.vector") : Stream.empty();
+    Stream<String> vectorModule = List.of(options).contains("--vector-api") ? Stream.of("--add-modules", "jdk.incubator.vector") : Stream.empty();
     String[] arguments = Stream.of(Stream.of("--release", "17", "-classpath", JavaCompilation.runtimeClasspath(), "-d", classes.toString()),
         vectorModule, sources.stream()).flatMap(s -> s).toArray(String[]::new);
     assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, arguments)).isZero();

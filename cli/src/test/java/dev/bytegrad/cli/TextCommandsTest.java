@@ -18,9 +18,11 @@ class TextCommandsTest {
     Files.writeString(text, "the cat sat on the mat. the dog sat on the log.\n".repeat(300));
     Path out = runs.resolve("rnn");
     MainTest.Run train = MainTest.run("train", "--model", "char-rnn", "--data", "text:" + text, "--hidden", "32", "--seq-length", "16",
-        "--batch", "8", "--epochs", "2", "--lr", "0.01", "--progress", "none", "--json", "--out", out.toString());
+        "--batch", "8", "--epochs", "2", "--lr", "0.01", "--progress", "none", "--json", "--out", out.toString(), "--profile");
     assertThat(train.status()).as(train.err()).isZero();
-    assertThat(train.out()).contains("unigram entropy").contains("held-out");
+    assertThat(train.out()).contains("unigram entropy").contains("held-out")
+        .contains("kernel times of the step (batch 8, 16 characters): ").contains("after the first epoch");
+    assertThat(Files.readString(out.resolve("kernel-times.txt"))).contains("total").contains("kernels, ");
     assertThat(train.lastLine()).startsWith("{\"model\":\"char-rnn\"").contains("\"held_out_bits_per_char\":");
     MainTest.Run sample = MainTest.run("sample", "--checkpoint", out.toString(), "--length", "80", "--seed", "7", "--prime", "the ");
     MainTest.Run again = MainTest.run("sample", "--checkpoint", out.toString(), "--length", "80", "--seed", "7", "--prime", "the ");

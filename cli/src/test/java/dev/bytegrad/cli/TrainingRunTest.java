@@ -66,6 +66,31 @@ class TrainingRunTest {
   }
 
   @Test
+  void profile_printsAndWritesWhereTheStepsTimeWent_andTrainsTheSame() throws IOException {
+    Path out = directory.resolve("profiled");
+    MainTest.Run profiled = run("train", "--model", "mlp", "--epochs", "2", "--profile", "--json", "--progress", "none",
+        "--out", out.toString());
+    MainTest.Run plain = run("train", "--model", "mlp", "--epochs", "2", "--json", "--progress", "none",
+        "--out", directory.resolve("plain").toString());
+    assertThat(profiled.status()).as(profiled.err()).isZero();
+    assertThat(number(profiled.lastLine(), "final_loss")).isEqualTo(number(plain.lastLine(), "final_loss"));
+    String report = Files.readString(out.resolve("kernel-times.txt"));
+    // 1,294 examples: 40 full batches of 32 an epoch, timed in the second; the last batch of 14 has its own step
+    assertThat(report).startsWith("kernel times of the step (batch 32): ").contains("over the 40 steps after the first epoch")
+        .containsPattern("\\nk[0-9]+ +[0-9.]+ +[0-9.]+%  %[0-9]+ = [a-z_]+ ").containsPattern("\\ntotal .* 100.0%  [0-9]+ kernels, 40 calls\\n");
+    assertThat(profiled.out()).contains(report).contains("written to " + out.resolve("kernel-times.txt"));
+
+    MainTest.Run interpreted = run("train", "--model", "mlp", "--epochs", "1", "--profile", "--backend", "interpreter",
+        "--out", directory.resolve("interpreted").toString());
+    assertThat(interpreted.status()).isEqualTo(2);
+    assertThat(interpreted.err()).contains("--profile times the compiled step's kernels; the interpreter has none");
+    MainTest.Run lbfgs = run("train", "--model", "linreg", "--optimizer", "lbfgs", "--profile",
+        "--out", directory.resolve("lbfgs").toString());
+    assertThat(lbfgs.status()).isEqualTo(2);
+    assertThat(lbfgs.err()).contains("an L-BFGS run has none");
+  }
+
+  @Test
   void resumingWithADifferentSetting_isRefused() {
     Path out = directory.resolve("run");
     assertThat(run("train", "--model", "softmax", "--epochs", "1", "--out", out.toString(), "--progress", "none").status()).isZero();

@@ -14,6 +14,7 @@ import dev.bytegrad.graph.op.Leaf;
 import dev.bytegrad.graph.rewrite.Rewriter;
 import dev.bytegrad.graph.train.TrainingGraph;
 import dev.bytegrad.runtime.CompiledFunction;
+import dev.bytegrad.runtime.KernelTimes;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.Vectors;
 import java.lang.invoke.MethodHandle;
@@ -56,11 +57,31 @@ public final class GraphCompiler {
   }
 
   /**
+   * Compiles {@code signature} as {@link #compile(String, Signature, Backend)} does, into a class that
+   * also times each of its kernels: {@link KernelTimes#of} gives their times. Same results, bit for bit.
+   */
+  public static Compiled compileTimed(String name, Signature signature, Backend backend) {
+    return compile(name, signature, backend, Vectors.implementation().equals("vector"), true);
+  }
+
+  /**
    * Compiles {@code signature} into a class called {@code name}, with {@code backend}: with
    * {@code vectorLoops}, the loops of lanewise work run on the Vector API (see
    * {@link dev.bytegrad.codegen.lower.Lowering#lower(String, Signature, boolean)}), with the same results.
    */
   public static Compiled compile(String name, Signature signature, Backend backend, boolean vectorLoops) {
+    return compile(name, signature, backend, vectorLoops, false);
+  }
+
+  /**
+   * Compiles {@code signature} as {@link #compile(String, Signature, Backend, boolean)} does; with
+   * {@code timedKernels}, the class also times each of its kernels, for {@link KernelTimes#of} (the
+   * interpreter has no kernels: asking it to time them is an error).
+   */
+  public static Compiled compile(String name, Signature signature, Backend backend, boolean vectorLoops, boolean timedKernels) {
+    if (timedKernels && backend == Backend.INTERPRETER) {
+      throw new IllegalArgumentException("the interpreter runs graph nodes, not kernels: time kernels with the asm or javapoet backend");
+    }
     long start = System.nanoTime();
     Verifier.check("building", roots(signature));
     Signature simplified = simplify(signature);
@@ -72,11 +93,11 @@ public final class GraphCompiler {
     switch (backend) {
       case INTERPRETER -> factory = parameters -> new InterpretedFunction(simplified, parameters);
       case JAVAPOET -> {
-        source = JavaEmitter.emit(program);
+        source = JavaEmitter.emit(program, JavaEmitter.PACKAGE, timedKernels);
         factory = constructor(JavaCompilation.compile(JavaEmitter.PACKAGE + "." + program.name(), source));
       }
       case ASM -> {
-        classFile = AsmEmitter.emit(program, HiddenClasses.PACKAGE + program.name());
+        classFile = AsmEmitter.emit(program, HiddenClasses.PACKAGE + program.name(), timedKernels);
         factory = constructor(HiddenClasses.define(classFile));
       }
       default -> throw new IllegalStateException("unknown backend " + backend);

@@ -110,26 +110,33 @@ public record CharModel(Kind kind, int vocabulary, int hidden) {
    * final state out; parameters and optimizer state updated in place.
    */
   public Function trainingStep(int batch, int length, Optimizer optimizer, Regularization regularization, Backend backend) {
+    return trainingStep(batch, length, optimizer, regularization, backend, false);
+  }
+
+  /** The training step, with each kernel timed when {@code timedKernels} (see {@link dev.bytegrad.runtime.KernelTimes}). */
+  public Function trainingStep(int batch, int length, Optimizer optimizer, Regularization regularization, Backend backend,
+      boolean timedKernels) {
     Network network = build(batch, length);
     TrainingGraph training = TrainingGraph.build(network.loss(), network.graph().parameters(), optimizer, regularization);
-    return compile("step", network, true, List.of(training.learningRate()), network.loss(), training.updates(), backend);
+    return compile("step", network, true, List.of(training.learningRate()), network.loss(), training.updates(), backend,
+        timedKernels);
   }
 
   /** The loss without updates: tokens, targets and the initial state in; the loss and the final state out. */
   public Function evaluation(int batch, int length, Backend backend) {
     Network network = build(batch, length);
-    return compile("evaluation", network, true, List.of(), network.loss(), Map.of(), backend);
+    return compile("evaluation", network, true, List.of(), network.loss(), Map.of(), backend, false);
   }
 
   /** One character at a time for {@code batch} streams: tokens {@code [1, B]} and the state in; the logits and the next state out. */
   public Function sampler(int batch, Backend backend) {
     Network network = build(batch, 1);
-    return compile("sampler", network, false, List.of(), network.logits(), Map.of(), backend);
+    return compile("sampler", network, false, List.of(), network.logits(), Map.of(), backend, false);
   }
 
   /** Inputs: tokens, (targets), the initial state, {@code extra}; outputs: {@code first}, then the final state. */
   private Function compile(String what, Network network, boolean targets, List<Node> extra, Node first, Map<Node, Node> updates,
-      Backend backend) {
+      Backend backend, boolean timedKernels) {
     List<Node> inputs = new ArrayList<>(List.of(network.tokens()));
     if (targets) {
       inputs.add(network.targets());
@@ -139,8 +146,10 @@ public record CharModel(Kind kind, int vocabulary, int hidden) {
     List<Node> outputs = new ArrayList<>(List.of(first));
     outputs.addAll(network.finalState());
     List<Node> parameters = network.graph().parameters();
-    return new Function(network, parameters, GraphCompiler.compile(kind.modelName.replace('-', '_') + "_" + what,
-        new Signature(inputs, parameters, outputs, updates), backend));
+    String name = kind.modelName.replace('-', '_') + "_" + what;
+    Signature signature = new Signature(inputs, parameters, outputs, updates);
+    return new Function(network, parameters, timedKernels ? GraphCompiler.compileTimed(name, signature, backend)
+        : GraphCompiler.compile(name, signature, backend));
   }
 
   /** A compiled function of the model and the parameters it binds, in order. */

@@ -1,6 +1,7 @@
 package dev.bytegrad.cli.text;
 
 import dev.bytegrad.cli.Json;
+import dev.bytegrad.cli.train.KernelProfile;
 import dev.bytegrad.cli.train.Plots;
 import dev.bytegrad.cli.train.ProgressReporter;
 import dev.bytegrad.codegen.Backend;
@@ -10,6 +11,7 @@ import dev.bytegrad.graph.train.Optimizer;
 import dev.bytegrad.graph.train.Regularization;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.KernelTimes;
 import dev.bytegrad.runtime.Shape;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Shuffle;
@@ -103,6 +105,8 @@ public final class LanguageModelTrainer {
   private final Path directory;
   private final ProgressReporter reporter;
   private final CharModel model;
+  private boolean timeKernels;
+  private java.util.Optional<String> kernelReport = java.util.Optional.empty();
 
   /** A trainer writing checkpoints, a summary and the curve into {@code directory} (null: nowhere). */
   public LanguageModelTrainer(Corpus corpus, Options options, Backend backend, Path directory, ProgressReporter reporter) {
@@ -129,12 +133,25 @@ public final class LanguageModelTrainer {
     return model;
   }
 
+  /** Compiles the training step with each kernel timed ({@code --profile}); call before {@link #train()}. */
+  public void timeKernels() {
+    timeKernels = true;
+  }
+
+  /**
+   * After {@link #train()} with {@link #timeKernels()}: the report on where the step's time went, from
+   * its second epoch on when there was one; empty without timing.
+   */
+  public java.util.Optional<String> kernelReport() {
+    return kernelReport;
+  }
+
   public Result train() {
     long start = System.nanoTime();
     Optimizer optimizer = Optimizer.named(options.optimizer(), options.momentum(), options.weightDecay());
     Regularization regularization = new Regularization(options.optimizer().equals("adamw") ? 0 : options.weightDecay(),
         options.clipNorm());
-    CharModel.Function step = model.trainingStep(options.batch(), options.length(), optimizer, regularization, backend);
+    CharModel.Function step = model.trainingStep(options.batch(), options.length(), optimizer, regularization, backend, timeKernels);
     CharModel.Function evaluation = model.evaluation(EVALUATION_STREAMS, options.length(), backend);
     double compileSeconds = step.compiled().compileSeconds() + evaluation.compiled().compileSeconds();
     Parameters parameters = Parameters.initialize(step.network().graph(), options.seed());
@@ -170,6 +187,9 @@ public final class LanguageModelTrainer {
     double best = Double.POSITIVE_INFINITY;
     SplittableRandom random = new SplittableRandom(options.seed());
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+      if (epoch == 2) {
+        KernelTimes.of(train).ifPresent(KernelTimes::reset);
+      }
       long epochStart = System.nanoTime();
       int[] order = options.truncated() ? null : Shuffle.permutation(windows, random);
       for (Tensor state : stateIn) {
@@ -227,6 +247,8 @@ public final class LanguageModelTrainer {
       curves.put("held out", history.stream().mapToDouble(Epoch::heldOutBits).toArray());
       Plots.lines(directory.resolve("bits.png"), "Cross-entropy", "bits per character", curves);
     }
+    kernelReport = KernelTimes.of(train).map(times -> KernelProfile.report(
+        "the step (batch " + options.batch() + ", " + options.length() + " characters)", times, options.epochs() > 1));
     return new Result(List.copyOf(history), bestEpoch, unigram, (System.nanoTime() - start) / 1e9, compileSeconds, parameters);
   }
 

@@ -10,6 +10,7 @@ import dev.bytegrad.codegen.GraphCompiler;
 import dev.bytegrad.graph.Parameters;
 import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.DType;
+import dev.bytegrad.runtime.KernelTimes;
 import dev.bytegrad.runtime.Tensor;
 import dev.bytegrad.runtime.data.Dataset;
 import dev.bytegrad.runtime.data.Minibatches;
@@ -79,6 +80,8 @@ public final class Trainer {
   private long globalStep;
   private int bestEpoch;
   private double bestLoss = Double.POSITIVE_INFINITY;
+  private boolean timeKernels;
+  private boolean warmUpLeftOut;
 
   /**
    * A trainer of {@code model} on {@code data} (already {@linkplain ZooModel#prepare prepared}), writing
@@ -101,6 +104,30 @@ public final class Trainer {
   /** The model's parameters and optimizer state, by name: what checkpoints hold. */
   public Parameters parameters() {
     return parameters;
+  }
+
+  /**
+   * Compiles the minibatch steps with each kernel timed ({@code --profile}); call before {@link #train()}.
+   * Their results are the same, bit for bit.
+   */
+  public void timeKernels() {
+    if (options.isLbfgs()) {
+      throw new IllegalArgumentException("--profile times the minibatch step's kernels; an L-BFGS run has none");
+    }
+    timeKernels = true;
+  }
+
+  /**
+   * After {@link #train()} with {@link #timeKernels()}: the report on where the full-size step's time
+   * went, from its second epoch on when there was one; empty without timing.
+   */
+  public java.util.Optional<String> kernelReport() {
+    if (!timeKernels || steps.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    Step step = steps.get(0);
+    return KernelTimes.of(step.function())
+        .map(times -> KernelProfile.report("the step (batch " + step.batchSize() + ")", times, warmUpLeftOut));
   }
 
   /** Continues from {@code checkpoint}, written by a run of the same model, data and options. */
@@ -133,7 +160,12 @@ public final class Trainer {
     int stepsPerEpoch = batches.batchesPerEpoch();
     Schedule schedule = options.schedule(stepsPerEpoch);
     listener.start(history.size() + 1, options.epochs(), stepsPerEpoch);
-    for (int epoch = history.size(); epoch < options.epochs(); epoch++) {
+    int first = history.size();
+    for (int epoch = first; epoch < options.epochs(); epoch++) {
+      if (timeKernels && epoch == first + 1) {
+        steps.forEach(step -> KernelTimes.of(step.function()).ifPresent(KernelTimes::reset));
+        warmUpLeftOut = true;
+      }
       double[] sums = new double[3]; // loss sum, score sum, examples
       int[] stepInEpoch = {0};
       int current = epoch + 1;
@@ -256,7 +288,8 @@ public final class Trainer {
   }
 
   private Compiled compile(String name, Functions functions) {
-    Compiled compiled = GraphCompiler.compile(name, functions.step(), backend);
+    Compiled compiled = timeKernels ? GraphCompiler.compileTimed(name, functions.step(), backend)
+        : GraphCompiler.compile(name, functions.step(), backend);
     compileSeconds += compiled.compileSeconds();
     return compiled;
   }

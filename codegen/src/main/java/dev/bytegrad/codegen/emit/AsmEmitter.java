@@ -24,14 +24,17 @@ public final class AsmEmitter {
   static final String TENSOR = "dev/bytegrad/runtime/Tensor";
   private static final String BIND = "dev/bytegrad/runtime/Bind";
   private static final String PARALLEL = "dev/bytegrad/runtime/Parallel";
+  private static final String KERNEL_TIMES = "dev/bytegrad/runtime/KernelTimes";
 
   private final Program program;
   private final String owner;
+  private final boolean timed;
   private final ClassWriter writer;
 
-  private AsmEmitter(Program program, String internalName) {
+  private AsmEmitter(Program program, String internalName, boolean timed) {
     this.program = program;
     this.owner = internalName;
+    this.timed = timed;
     this.writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
       @Override
       protected String getCommonSuperClass(String type1, String type2) {
@@ -42,19 +45,35 @@ public final class AsmEmitter {
 
   /** The class file of {@code program}, named {@code internalName} (slash-separated). */
   public static byte[] emit(Program program, String internalName) {
-    return new AsmEmitter(program, internalName).emitClass();
+    return emit(program, internalName, false);
+  }
+
+  /**
+   * The class file of {@code program}, named {@code internalName}; with {@code timed}, its {@code run}
+   * reads the clock after each kernel, as {@link JavaEmitter#emit(Program, String, boolean)} writes it.
+   */
+  public static byte[] emit(Program program, String internalName, boolean timed) {
+    return new AsmEmitter(program, internalName, timed).emitClass();
   }
 
   private byte[] emitClass() {
     List<Kernel> kernels = program.allKernels();
     boolean parallel = kernels.stream().anyMatch(JavaEmitter::isParallel);
-    writer.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", parallel
-        ? new String[] {"dev/bytegrad/runtime/CompiledFunction", PARALLEL + "$Kernels"}
-        : new String[] {"dev/bytegrad/runtime/CompiledFunction"});
+    List<String> interfaces = new java.util.ArrayList<>(List.of("dev/bytegrad/runtime/CompiledFunction"));
+    if (parallel) {
+      interfaces.add(PARALLEL + "$Kernels");
+    }
+    if (timed) {
+      interfaces.add(KERNEL_TIMES + "$Timed");
+    }
+    writer.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, owner, null, "java/lang/Object", interfaces.toArray(String[]::new));
     writer.visitSource(program.name() + ".java", null);
     emitFields();
     emitConstructor();
     emitRun();
+    if (timed) {
+      emitKernelTimes();
+    }
     for (Kernel kernel : kernels) {
       if (JavaEmitter.isParallel(kernel)) {
         emitDispatch(kernel, kernels.indexOf(kernel));
@@ -82,6 +101,9 @@ public final class AsmEmitter {
     }
     for (Buffer buffer : concat(program.inputs(), program.outputs())) {
       writer.visitField(ACC_PRIVATE, buffer.name(), arrayDescriptor(buffer.dtype()), null, null).visitEnd();
+    }
+    if (timed) {
+      writer.visitField(ACC_PRIVATE | ACC_FINAL, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";", null, null).visitEnd();
     }
     boolean vectors = JavaVectors.any(program.allKernels());
     List<Kernel> kernels = program.allKernels();
@@ -150,10 +172,41 @@ public final class AsmEmitter {
         method.visitFieldInsn(PUTFIELD, owner, JavaEmitter.arenaName(dtype), arrayDescriptor(dtype));
       }
     }
+    if (timed) {
+      method.visitVarInsn(ALOAD, 0);
+      method.visitTypeInsn(NEW, KERNEL_TIMES);
+      method.visitInsn(DUP);
+      pushStrings(method, program.kernels().stream().map(Kernel::name).toList());
+      pushStrings(method, program.kernels().stream().map(JavaEmitter::computes).toList());
+      method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>", "([Ljava/lang/String;[Ljava/lang/String;)V", false);
+      method.visitFieldInsn(PUTFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
+    }
     for (Buffer parameter : program.parameters()) {
       bind(method, 1, parameter);
     }
     method.visitInsn(RETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+  }
+
+  private static void pushStrings(MethodVisitor method, List<String> strings) {
+    AsmExpressions.pushInt(method, strings.size());
+    method.visitTypeInsn(ANEWARRAY, "java/lang/String");
+    for (int i = 0; i < strings.size(); i++) {
+      method.visitInsn(DUP);
+      AsmExpressions.pushInt(method, i);
+      method.visitLdcInsn(strings.get(i));
+      method.visitInsn(AASTORE);
+    }
+  }
+
+  /** {@code kernelTimes()}: the field a timed class keeps its kernels' times in. */
+  private void emitKernelTimes() {
+    MethodVisitor method = writer.visitMethod(ACC_PUBLIC, "kernelTimes", "()L" + KERNEL_TIMES + ";", null, null);
+    method.visitCode();
+    method.visitVarInsn(ALOAD, 0);
+    method.visitFieldInsn(GETFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
+    method.visitInsn(ARETURN);
     method.visitMaxs(0, 0);
     method.visitEnd();
   }
@@ -167,9 +220,24 @@ public final class AsmEmitter {
     for (Buffer output : program.outputs()) {
       bind(method, 2, output);
     }
-    for (Kernel kernel : program.kernels()) {
+    int clock = 3; // slots 0-2 hold this, inputs and outputs; the clock, a long, takes 3 and 4
+    if (timed) {
       method.visitVarInsn(ALOAD, 0);
-      method.visitMethodInsn(INVOKESPECIAL, owner, kernel.name(), "()V", false);
+      method.visitFieldInsn(GETFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
+      method.visitMethodInsn(INVOKEVIRTUAL, KERNEL_TIMES, "start", "()J", false);
+      method.visitVarInsn(LSTORE, clock);
+    }
+    for (int id = 0; id < program.kernels().size(); id++) {
+      method.visitVarInsn(ALOAD, 0);
+      method.visitMethodInsn(INVOKESPECIAL, owner, program.kernels().get(id).name(), "()V", false);
+      if (timed) {
+        method.visitVarInsn(ALOAD, 0);
+        method.visitFieldInsn(GETFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
+        AsmExpressions.pushInt(method, id);
+        method.visitVarInsn(LLOAD, clock);
+        method.visitMethodInsn(INVOKEVIRTUAL, KERNEL_TIMES, "lap", "(IJ)J", false);
+        method.visitVarInsn(LSTORE, clock);
+      }
     }
     method.visitInsn(RETURN);
     method.visitMaxs(0, 0);

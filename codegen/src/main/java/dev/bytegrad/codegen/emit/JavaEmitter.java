@@ -20,6 +20,7 @@ import dev.bytegrad.runtime.CompiledFunction;
 import dev.bytegrad.runtime.Constants;
 import dev.bytegrad.runtime.DType;
 import dev.bytegrad.runtime.Gemm;
+import dev.bytegrad.runtime.KernelTimes;
 import dev.bytegrad.runtime.Parallel;
 import dev.bytegrad.runtime.Vectors;
 import dev.bytegrad.runtime.Scalars;
@@ -42,6 +43,9 @@ public final class JavaEmitter {
   /** The field of a program with vector loops holding its part methods' handles, by kernel number. */
   static final String PARTS = "PARTS";
 
+  /** The field of a timed class holding its kernels' times. */
+  static final String TIMES = "times";
+
   /** The package generated classes are declared in. */
   public static final String PACKAGE = "dev.bytegrad.generated";
 
@@ -50,10 +54,12 @@ public final class JavaEmitter {
   private final String packageName;
   private final JavaExpressions expressions;
   private final JavaVectors vectors;
+  private final boolean timed;
 
-  private JavaEmitter(Program program, String packageName) {
+  private JavaEmitter(Program program, String packageName, boolean timed) {
     this.program = program;
     this.packageName = packageName;
+    this.timed = timed;
     this.expressions = new JavaExpressions(program);
     this.vectors = new JavaVectors(expressions);
   }
@@ -65,10 +71,19 @@ public final class JavaEmitter {
 
   /** The source file of {@code program}'s class in package {@code packageName}. */
   public static String emit(Program program, String packageName) {
+    return emit(program, packageName, false);
+  }
+
+  /**
+   * The source file of {@code program}'s class in package {@code packageName}; with {@code timed}, its
+   * {@code run} reads the clock after each kernel into a {@link KernelTimes} the class gives out as
+   * {@link KernelTimes.Timed}.
+   */
+  public static String emit(Program program, String packageName, boolean timed) {
     if (!packageName.matches("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)*")) {
       throw new IllegalArgumentException("'" + packageName + "' is not a package name like com.example.models");
     }
-    return new JavaEmitter(program, packageName).emitClass().toString();
+    return new JavaEmitter(program, packageName, timed).emitClass().toString();
   }
 
   private JavaFile emitClass() {
@@ -79,6 +94,9 @@ public final class JavaEmitter {
     emitFields(type);
     type.addMethod(emitConstructor());
     type.addMethod(emitRun());
+    if (timed) {
+      emitKernelTimes(type);
+    }
     List<Kernel> kernels = program.allKernels();
     for (Kernel kernel : kernels) {
       if (isParallel(kernel)) {
@@ -204,10 +222,39 @@ public final class JavaEmitter {
     for (Buffer output : program.outputs()) {
       run.addStatement("$L = $L", output.name(), bind("outputs", output));
     }
-    for (Kernel kernel : program.kernels()) {
-      run.addStatement("$L()", kernel.name());
+    if (timed) {
+      run.addStatement("long clock = $L.start()", TIMES);
+    }
+    for (int id = 0; id < program.kernels().size(); id++) {
+      run.addStatement("$L()", program.kernels().get(id).name());
+      if (timed) {
+        run.addStatement("clock = $L.lap($L, clock)", TIMES, id);
+      }
     }
     return run.build();
+  }
+
+  /** The {@link KernelTimes} field of a timed class, naming its kernels and what they compute, and its getter. */
+  private void emitKernelTimes(TypeSpec.Builder type) {
+    List<Kernel> kernels = program.kernels();
+    type.addSuperinterface(KernelTimes.Timed.class);
+    type.addField(FieldSpec.builder(KernelTimes.class, TIMES, Modifier.PRIVATE, Modifier.FINAL)
+        .initializer("new $T(\n$>new String[] {$L},\nnew String[] {$L}$<)", KernelTimes.class,
+            CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", kernel.name())).toList(), ", "),
+            CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", computes(kernel))).toList(), ",\n"))
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("kernelTimes").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(KernelTimes.class).addStatement("return $L", TIMES).build());
+  }
+
+  /**
+   * What a kernel computes, in one line for a table: its first graph node, and how many more it
+   * computes (nodes fused into it are not counted: they are part of the first).
+   */
+  static String computes(Kernel kernel) {
+    List<String> roots = kernel.comment().lines().filter(line -> line.startsWith("%")).toList();
+    String first = roots.isEmpty() ? kernel.comment().lines().findFirst().orElse(kernel.name()) : roots.get(0);
+    return roots.size() > 1 ? first + " (and " + (roots.size() - 1) + " more)" : first;
   }
 
   /**

@@ -19,7 +19,8 @@ final class Names {
       "while", "true", "false", "null", "var", "yield", "record", "sealed", "permits", "_");
 
   private final Set<String> taken = new HashSet<>(Set.of("run", "inputs", "outputs", "parameters", "arenaF32",
-      "arenaF64", "arenaI32", "acc", "batch", "step", "Gemm", "Constants", "Tensor", "Math"));
+      "arenaF64", "arenaI32", "acc", "batch", "step", "Gemm", "Constants", "Tensor", "Math", "times", "clock", "kernelTimes",
+      "KernelTimes"));
 
   /** A fresh identifier from {@code text}. */
   String of(String text) {
