@@ -29,12 +29,30 @@ public final class Parallel {
 
   /** Runs kernel {@code kernel} of {@code target}, of {@code elements} elements, in as many parts as pay. */
   public static void run(Kernels target, int kernel, long elements) {
-    int parts = (int) Math.min(Gemm.threads(), elements / ELEMENTS_PER_PART);
+    split(target, kernel, (int) Math.min(Gemm.threads(), elements / ELEMENTS_PER_PART));
+  }
+
+  /**
+   * Runs kernel {@code kernel} of {@code target}, whose outer loop has {@code chunks} iterations, each a
+   * large piece of work (a scan over some rows of its batch), in as many parts as there are threads, up
+   * to {@code chunks}.
+   */
+  public static void runChunks(Kernels target, int kernel, int chunks) {
+    split(target, kernel, Math.min(Gemm.threads(), chunks));
+  }
+
+  private static void split(Kernels target, int kernel, int parts) {
     if (parts <= 1) {
       target.runPart(kernel, 0, 1);
       return;
     }
     Dispatch dispatch = DISPATCH.get();
+    if (dispatch.target != null) {
+      // run from a part of another kernel (a scan's step, within its chunk of rows): the threads are
+      // busy with the outer kernel's parts, and this thread's dispatch is in use
+      target.runPart(kernel, 0, 1);
+      return;
+    }
     dispatch.target = target;
     dispatch.kernel = kernel;
     try {

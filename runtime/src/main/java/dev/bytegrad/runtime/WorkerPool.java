@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing.
  *
  * <p>A part computes the same whichever thread runs it, and a caller that finds the pool busy (another
- * thread's job) runs its job alone, in one part: results never depend on how the work was split or
+ * thread's job, or its own: a job started from within a part) runs its job alone, in one part: results never depend on how the work was split or
  * shared out, only the time does.
  */
 final class WorkerPool {
@@ -68,7 +68,8 @@ final class WorkerPool {
   /** Runs {@code job} in {@code requested} parts (at most {@link #threads()}), returning when all are done. */
   void run(Job job, int requested) {
     int count = Math.min(requested, threads());
-    if (count <= 1 || !busy.tryLock()) {
+    // a job run from a part of this thread's own job (a product in a scan's chunk of rows) runs alone
+    if (count <= 1 || busy.isHeldByCurrentThread() || !busy.tryLock()) {
       job.run(0, 1);
       return;
     }

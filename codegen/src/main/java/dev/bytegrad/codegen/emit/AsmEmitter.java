@@ -248,10 +248,21 @@ public final class AsmEmitter {
   private void emitDispatch(Kernel kernel, int id) {
     MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name(), "()V", null, null);
     method.visitCode();
+    for (Stmt statement : kernel.body()) {
+      if (statement instanceof Stmt.GemmEpoch) {
+        method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", "newEpoch", "()V", false);
+      }
+    }
+    Stmt.PartLoop parts = JavaEmitter.partLoop(kernel);
     method.visitVarInsn(ALOAD, 0);
     AsmExpressions.pushInt(method, id);
-    method.visitLdcInsn(JavaEmitter.partLoop(kernel).elements());
-    method.visitMethodInsn(INVOKESTATIC, PARALLEL, "run", "(L" + PARALLEL + "$Kernels;IJ)V", false);
+    if (parts.chunks()) {
+      AsmExpressions.pushInt(method, parts.extent());
+      method.visitMethodInsn(INVOKESTATIC, PARALLEL, "runChunks", "(L" + PARALLEL + "$Kernels;II)V", false);
+    } else {
+      method.visitLdcInsn(parts.elements());
+      method.visitMethodInsn(INVOKESTATIC, PARALLEL, "run", "(L" + PARALLEL + "$Kernels;IJ)V", false);
+    }
     method.visitInsn(RETURN);
     method.visitMaxs(0, 0);
     method.visitEnd();
@@ -309,9 +320,13 @@ public final class AsmEmitter {
 
   private void emitKernel(Kernel kernel) {
     boolean parallel = JavaEmitter.isParallel(kernel);
-    MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name() + (parallel ? "Part" : ""), parallel ? "(II)V" : "()V", null, null);
+    MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name() + (parallel ? "Part" : ""),
+        parallel ? "(II)V" : descriptor(kernel), null, null);
     method.visitCode();
-    AsmExpressions expressions = new AsmExpressions(program, method, parallel ? 3 : 1);
+    AsmExpressions expressions = new AsmExpressions(program, method, parallel ? 3 : 1 + kernel.parameters().size());
+    for (int i = 0; i < kernel.parameters().size(); i++) {
+      expressions.parameter(kernel.parameters().get(i), 1 + i);
+    }
     for (Buffer buffer : concat(kernel.writes(), kernel.reads())) {
       if (expressions.declareArray(buffer)) {
         loadField(method, buffer);
@@ -319,11 +334,18 @@ public final class AsmEmitter {
       }
     }
     for (Stmt statement : kernel.body()) {
-      emitStatement(method, expressions, statement);
+      if (!(parallel && statement instanceof Stmt.GemmEpoch)) {
+        emitStatement(method, expressions, statement);
+      }
     }
     method.visitInsn(RETURN);
     method.visitMaxs(0, 0);
     method.visitEnd();
+  }
+
+  /** The descriptor of a kernel's method: an int for each parameter. */
+  private static String descriptor(Kernel kernel) {
+    return "(" + "I".repeat(kernel.parameters().size()) + ")V";
   }
 
   private void emitStatement(MethodVisitor method, AsmExpressions expressions, Stmt statement) {
@@ -343,7 +365,8 @@ public final class AsmEmitter {
       expressions.store(assign.local());
     } else if (statement instanceof Stmt.Call call) {
       method.visitVarInsn(ALOAD, 0);
-      method.visitMethodInsn(INVOKESPECIAL, owner, call.kernel().name(), "()V", false);
+      call.arguments().forEach(expressions::emit);
+      method.visitMethodInsn(INVOKESPECIAL, owner, call.kernel().name(), descriptor(call.kernel()), false);
     } else if (statement instanceof Stmt.Apply apply) {
       expressions.arrayAndOffset(apply.src(), apply.srcOffset());
       expressions.arrayAndOffset(apply.dst(), apply.dstOffset());

@@ -52,6 +52,11 @@ final class AsmExpressions {
   }
 
   /** The local of a loop index or accumulator, allocated on first use. */
+  /** Makes {@code variable} the method's argument in {@code slot}. */
+  void parameter(Expr.Var variable, int slot) {
+    slots.put(variable.name(), slot);
+  }
+
   int slot(Expr.Var variable) {
     return slots.computeIfAbsent(variable.name(), name -> {
       int slot = nextSlot;

@@ -100,11 +100,18 @@ public final class JavaEmitter {
     List<Kernel> kernels = program.allKernels();
     for (Kernel kernel : kernels) {
       if (isParallel(kernel)) {
-        type.addMethod(MethodSpec.methodBuilder(kernel.name()).addModifiers(Modifier.PRIVATE)
+        MethodSpec.Builder dispatch = MethodSpec.methodBuilder(kernel.name()).addModifiers(Modifier.PRIVATE)
             .addJavadoc("$L\n", kernel.comment().replace("\n", "\n<br>"))
-            .addJavadoc("\n<p>Split over the threads of the matrix products: see {@link #$LPart}.\n", kernel.name())
-            .addStatement("$T.run(this, $L, $LL)", Parallel.class, kernels.indexOf(kernel), partLoop(kernel).elements())
-            .build());
+            .addJavadoc("\n<p>Split over the threads of the matrix products: see {@link #$LPart}.\n", kernel.name());
+        kernel.body().stream().filter(statement -> statement instanceof Stmt.GemmEpoch)
+            .forEach(statement -> dispatch.addCode(emitStatement(statement)));
+        Stmt.PartLoop parts = partLoop(kernel);
+        if (parts.chunks()) {
+          dispatch.addStatement("$T.runChunks(this, $L, $L)", Parallel.class, kernels.indexOf(kernel), parts.extent());
+        } else {
+          dispatch.addStatement("$T.run(this, $L, $LL)", Parallel.class, kernels.indexOf(kernel), parts.elements());
+        }
+        type.addMethod(dispatch.build());
       }
       type.addMethod(emitKernel(kernel));
     }
@@ -253,18 +260,21 @@ public final class JavaEmitter {
    */
   static String computes(Kernel kernel) {
     List<String> roots = kernel.comment().lines().filter(line -> line.startsWith("%")).toList();
-    String first = roots.isEmpty() ? kernel.comment().lines().findFirst().orElse(kernel.name()) : roots.get(0);
+    // a scan's loop: its first line says what loop it is ("loop of 32 steps, computing:"), its nodes follow
+    String first = roots.isEmpty() ? kernel.comment().lines().findFirst().orElse(kernel.name()).replaceFirst(", computing:$", "")
+        : roots.get(0);
     return roots.size() > 1 ? first + " (and " + (roots.size() - 1) + " more)" : first;
   }
 
   /**
    * Whether a kernel runs in parts on several threads: its body is one {@link Stmt.PartLoop}, after the
-   * declarations of the scalars it reads (each part declares them).
+   * declarations of the scalars it reads (each part declares them) and the start of a GEMM epoch (which
+   * the method that splits it runs, once).
    */
   static boolean isParallel(Kernel kernel) {
     List<Stmt> body = kernel.body();
     return !body.isEmpty() && body.get(body.size() - 1) instanceof Stmt.PartLoop
-        && body.subList(0, body.size() - 1).stream().allMatch(stmt -> stmt instanceof Stmt.Declare);
+        && body.subList(0, body.size() - 1).stream().allMatch(stmt -> stmt instanceof Stmt.Declare || stmt instanceof Stmt.GemmEpoch);
   }
 
   /** The loop over parts of a parallel kernel. */
@@ -281,6 +291,9 @@ public final class JavaEmitter {
     } else {
       method.addJavadoc("$L\n", kernel.comment().replace("\n", "\n<br>"));
     }
+    for (Expr.Var parameter : kernel.parameters()) {
+      method.addParameter(int.class, parameter.name());
+    }
     if (usesTanh(kernel.body())) {
       method.addJavadoc("\n<p>tanh is {@link $T#tanh}, several times faster than Math's.\n", Scalars.class);
     }
@@ -289,7 +302,9 @@ public final class JavaEmitter {
       method.addStatement("final $T $L = $L.$L", arrayOf(buffer.dtype()), expressions.array(buffer), owner, expressions.array(buffer));
     }
     for (Stmt statement : kernel.body()) {
-      method.addCode(emitStatement(statement));
+      if (!(parallel && statement instanceof Stmt.GemmEpoch)) {
+        method.addCode(emitStatement(statement));
+      }
     }
     return method.build();
   }
@@ -316,7 +331,8 @@ public final class JavaEmitter {
     } else if (statement instanceof Stmt.Assign assign) {
       return CodeBlock.of("$L = $L;\n", assign.local().name(), expressions.render(assign.value()));
     } else if (statement instanceof Stmt.Call call) {
-      return CodeBlock.of("$L();\n", call.kernel().name());
+      return CodeBlock.of("$L($L);\n", call.kernel().name(),
+          CodeBlock.join(call.arguments().stream().map(argument -> CodeBlock.of("$L", expressions.render(argument))).toList(), ", "));
     } else if (statement instanceof Stmt.GemmEpoch) {
       return CodeBlock.of("$T.newEpoch();\n", Gemm.class);
     } else if (statement instanceof Stmt.Apply apply) {

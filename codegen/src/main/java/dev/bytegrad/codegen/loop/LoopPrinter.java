@@ -30,7 +30,11 @@ public final class LoopPrinter {
       }
     }
     for (Kernel kernel : program.allKernels()) {
-      text.append("kernel ").append(kernel.name()).append("  # ").append(kernel.comment().replace("\n", "\n  #")).append('\n');
+      text.append("kernel ").append(kernel.name());
+      if (!kernel.parameters().isEmpty()) {
+        text.append('(').append(String.join(", ", kernel.parameters().stream().map(Expr.Var::name).toList())).append(')');
+      }
+      text.append("  # ").append(kernel.comment().replace("\n", "\n  #")).append('\n');
       kernel.body().forEach(statement -> statement(text, statement, 1));
     }
     return text.toString();
@@ -57,7 +61,7 @@ public final class LoopPrinter {
     }
     if (statement instanceof Stmt.PartLoop loop) {
       text.append("for ").append(loop.index().name()).append(" < ").append(loop.extent())
-          .append(loop.vector() ? ", split over threads, vector:\n" : ", split over threads:\n");
+          .append(loop.chunks() ? ", chunks of rows split over threads:\n" : loop.vector() ? ", split over threads, vector:\n" : ", split over threads:\n");
       loop.body().forEach(inner -> statement(text, inner, depth + 1));
       return;
     }
@@ -71,6 +75,9 @@ public final class LoopPrinter {
       text.append(assign.local().name()).append(" = ").append(expression(assign.value(), 0));
     } else if (statement instanceof Stmt.Call call) {
       text.append("call ").append(call.kernel().name());
+      if (!call.arguments().isEmpty()) {
+        text.append('(').append(String.join(", ", call.arguments().stream().map(a -> expression(a, 0)).toList())).append(')');
+      }
     } else if (statement instanceof Stmt.Apply apply && apply.function().equals("accumulate")) {
       text.append(apply.dst().name()).append('[').append(expression(apply.dstOffset(), 0)).append(" + i] += ")
           .append(apply.src().name()).append('[').append(expression(apply.srcOffset(), 0)).append(" + i] for i < ")

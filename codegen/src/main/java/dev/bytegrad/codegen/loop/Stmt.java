@@ -23,15 +23,21 @@ public sealed interface Stmt {
    * The outer loop of a kernel split over threads: {@code index} runs over this part's share of
    * {@code [0, extent)}, the part and the number of parts being the kernel method's arguments. A kernel
    * whose body is one such loop is run by {@code dev.bytegrad.runtime.Parallel}. A {@code vector} part
-   * loop's share is computed as a vector {@link Loop} is.
+   * loop's share is computed as a vector {@link Loop} is. A loop over {@code chunks} has few iterations,
+   * each a large piece of work (a whole scan over some rows of its batch): it is split into as many
+   * parts as there are threads, up to its extent, however few elements it stores.
    */
-  record PartLoop(Expr.Var index, int extent, List<Stmt> body, boolean vector) implements Stmt {
+  record PartLoop(Expr.Var index, int extent, List<Stmt> body, boolean vector, boolean chunks) implements Stmt {
     public PartLoop {
       body = List.copyOf(body);
     }
 
+    public PartLoop(Expr.Var index, int extent, List<Stmt> body, boolean vector) {
+      this(index, extent, body, vector, false);
+    }
+
     public PartLoop(Expr.Var index, int extent, List<Stmt> body) {
-      this(index, extent, body, false);
+      this(index, extent, body, false, false);
     }
 
     /** The elements of the whole nest: this extent times those of the perfect nest inside. */
@@ -60,10 +66,23 @@ public sealed interface Stmt {
    * {@code dev.bytegrad.runtime.Gemm} for the meaning of each argument).
    */
   /**
-   * Runs {@code kernel}, a kernel of its own method: the body of a loop over steps (a scan) calls the
-   * kernels of one step this way. Called kernels are emitted once, after the kernels of the program.
+   * Runs {@code kernel}, a kernel of its own method, passing {@code arguments} for its parameters: the
+   * body of a loop over steps (a scan) calls the kernels of one step this way. Called kernels are emitted
+   * once, after the kernels of the program.
    */
-  record Call(Kernel kernel) implements Stmt {}
+  record Call(Kernel kernel, List<Expr> arguments) implements Stmt {
+    public Call {
+      arguments = List.copyOf(arguments);
+      if (arguments.size() != kernel.parameters().size()) {
+        throw new IllegalArgumentException(kernel.name() + " takes " + kernel.parameters().size() + " arguments, not "
+            + arguments.size());
+      }
+    }
+
+    public Call(Kernel kernel) {
+      this(kernel, List.of());
+    }
+  }
 
   record Gemm(boolean transA, boolean transB, int m, int n, int k,
       Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,

@@ -64,7 +64,7 @@ final class IndexSimplifier {
           apply.n());
     } else if (stmt instanceof Stmt.PartLoop loop) {
       ranges.put(loop.index(), new Range(0, loop.extent() - 1L));
-      Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()), loop.vector());
+      Stmt result = new Stmt.PartLoop(loop.index(), loop.extent(), statements(loop.body()), loop.vector(), loop.chunks());
       ranges.remove(loop.index());
       return result;
     }

@@ -33,6 +33,8 @@ public final class Lowering {
   private final KernelBuilder builder = new KernelBuilder(buffers);
   private int loops;
   private final List<Buffer> constants = new ArrayList<>();
+  /** The rows of the batch of each scan's loop kernel, by its comment (see {@link ScanChunks}). */
+  private final Map<String, Integer> scanRows = new HashMap<>();
 
   /** Whether kernels get vector loops ({@link Vectorization}). */
   private final boolean vectorLoops;
@@ -96,8 +98,18 @@ public final class Lowering {
         }
       });
     }
-    return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries,
-        optimized(kernels, vectorLoops), Map.of(), Map.of());
+    List<Kernel> optimized = optimized(kernels, vectorLoops).stream()
+        .map(kernel -> scanRows.containsKey(kernel.comment())
+            ? ScanChunks.apply(kernel, ScanLowering.STEP, scanRows.get(kernel.comment())) : kernel)
+        .toList();
+    return new Program(names.className(name), inputs, outputs, parameters, constants, temporaries, optimized, Map.of(), Map.of());
+  }
+
+  /** Notes that the scan whose loop kernel has {@code comment} carries {@code rows} rows of a batch (0: none). */
+  void rowsOfScan(String comment, int rows) {
+    if (rows > 0) {
+      scanRows.put(comment, rows);
+    }
   }
 
   /**

@@ -35,6 +35,9 @@ import java.util.Set;
  * whole loop, since the loop kernel lists them all among what it touches.
  */
 final class ScanLowering {
+  /** The index of a scan's loop over steps. */
+  static final Expr.Var STEP = new Expr.Var("step", DType.I32);
+
   private final Lowering lowering;
   private final KernelBuilder builder;
   private final Map<Node, Buffer> buffers;
@@ -175,7 +178,7 @@ final class ScanLowering {
       statements.addAll(builder.copy(operands.get(j), List.of(), carries[j], Exprs.index(0), body.carries().get(j).shape()));
       writes.add(carries[j]);
     }
-    Expr.Var stepIndex = new Expr.Var("step", DType.I32);
+    Expr.Var stepIndex = STEP;
     Expr t = scan.reverse() ? new Expr.Binary(ScalarOp.SUB, Exprs.index(scan.length() - 1), stepIndex) : stepIndex;
     List<Stmt> each = new ArrayList<>();
     for (int j = 0; j < m; j++) {
@@ -232,7 +235,26 @@ final class ScanLowering {
         comment.append("\n  ").append(GraphPrinter.line(sibling));
       }
     }
+    lowering.rowsOfScan(comment.toString(), batch(body, prepared.results().subList(m, m + q)));
     return IndexSimplifier.simplify(new Kernel(name, comment.toString(), statements, List.copyOf(reads), List.copyOf(writes)));
+  }
+
+  /**
+   * The rows of the batch a scan carries, when every carry, step input and step output has them first
+   * (an RNN's [batch, hidden] state, its [batch, vocabulary] step); 0 when they do not agree.
+   */
+  private static int batch(ScanBody body, List<Node> outputs) {
+    List<Node> all = new ArrayList<>(body.carries());
+    all.addAll(body.sequences());
+    all.addAll(outputs);
+    int rows = -1;
+    for (Node node : all) {
+      if (node.shape().rank() < 1 || rows >= 0 && node.shape().dim(0) != rows) {
+        return 0;
+      }
+      rows = node.shape().dim(0);
+    }
+    return Math.max(rows, 0);
   }
 
   /** Marks the products whose B is one of the loop's constants: their packed B is kept from step to step. */

@@ -15,7 +15,7 @@ final class Statements {
     if (stmt instanceof Stmt.Loop loop) {
       return new Stmt.Loop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList(), loop.vector());
     } else if (stmt instanceof Stmt.PartLoop loop) {
-      return new Stmt.PartLoop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList(), loop.vector());
+      return new Stmt.PartLoop(loop.index(), loop.extent(), loop.body().stream().map(s -> map(s, f)).toList(), loop.vector(), loop.chunks());
     } else if (stmt instanceof Stmt.Store store) {
       return new Stmt.Store(store.buffer(), f.apply(store.index()), f.apply(store.value()));
     } else if (stmt instanceof Stmt.Declare declare) {
