@@ -159,7 +159,7 @@ final class VectorGemm implements GemmKernel {
     if (2L * m * n * k < parallelFlops) {
       pool.run(product, 1);
     } else if (!splitRows) {
-      if (pool.threads() > 1 && panels > 1) {
+      if (panels > 1 && pool.idle()) {
         product.shareA(pool);
       }
       pool.run(product, panels);

@@ -65,6 +65,15 @@ final class WorkerPool {
     return workers.length + 1;
   }
 
+  /**
+   * Whether a job started now would likely run in parts: there are workers and no job is running (a
+   * product within a part of a scan's chunk would run alone). A hint for preparing shared work, which
+   * the job's results never depend on: the answer may be stale by the time the job starts.
+   */
+  boolean idle() {
+    return workers.length > 0 && !busy.isLocked();
+  }
+
   /** Runs {@code job} in {@code requested} parts (at most {@link #threads()}), returning when all are done. */
   void run(Job job, int requested) {
     int count = Math.min(requested, threads());

@@ -27,6 +27,23 @@ class WorkerPoolTest {
   }
 
   @Test
+  void jobStartedFromAPart_runsAlone_onWhicheverThreadRunsThePart() {
+    // a scan's chunk of rows runs a product in each step: the threads are busy with the chunks
+    WorkerPool pool = new WorkerPool(2);
+    assertThat(pool.idle()).isTrue();
+    AtomicIntegerArray innerParts = new AtomicIntegerArray(2);
+    boolean[] idleInside = {true, true};
+    pool.run((part, parts) -> {
+      idleInside[part] = pool.idle();
+      pool.run((inner, innerCount) -> innerParts.set(part, innerCount), 2);
+    }, 2);
+    assertThat(innerParts.toString()).isEqualTo("[1, 1]");
+    assertThat(idleInside).containsExactly(false, false);
+    assertThat(pool.idle()).isTrue();
+    assertThat(new WorkerPool(1).idle()).as("no workers").isFalse();
+  }
+
+  @Test
   void run_whenTheCallersPartFails_waitsForTheWorkersBeforeThrowing_andRunsTheNextJob() {
     WorkerPool pool = new WorkerPool(2);
     boolean[] workerDone = new boolean[1];
