@@ -76,12 +76,12 @@ public final class AsmEmitter {
     }
     for (Kernel kernel : kernels) {
       if (JavaEmitter.isParallel(kernel)) {
-        emitDispatch(kernel, kernels.indexOf(kernel));
+        AsmParallel.emitDispatch(writer, kernel, kernels.indexOf(kernel));
       }
       emitKernel(kernel);
     }
     if (parallel) {
-      emitRunPart(kernels);
+      AsmParallel.emitRunPart(writer, owner, kernels);
     }
     writer.visitEnd();
     return writer.toByteArray();
@@ -244,80 +244,6 @@ public final class AsmEmitter {
     method.visitEnd();
   }
 
-  /** {@code kN()}: runs the parallel kernel's parts through {@code Parallel.run}. */
-  private void emitDispatch(Kernel kernel, int id) {
-    MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name(), "()V", null, null);
-    method.visitCode();
-    for (Stmt statement : kernel.body()) {
-      if (statement instanceof Stmt.GemmEpoch) {
-        method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", "newEpoch", "()V", false);
-      }
-    }
-    Stmt.PartLoop parts = JavaEmitter.partLoop(kernel);
-    method.visitVarInsn(ALOAD, 0);
-    AsmExpressions.pushInt(method, id);
-    if (parts.chunks()) {
-      AsmExpressions.pushInt(method, parts.extent());
-      method.visitMethodInsn(INVOKESTATIC, PARALLEL, "runChunks", "(L" + PARALLEL + "$Kernels;II)V", false);
-    } else {
-      method.visitLdcInsn(parts.elements());
-      method.visitMethodInsn(INVOKESTATIC, PARALLEL, "run", "(L" + PARALLEL + "$Kernels;IJ)V", false);
-    }
-    method.visitInsn(RETURN);
-    method.visitMaxs(0, 0);
-    method.visitEnd();
-  }
-
-  /** {@code runPart(kernel, part, parts)}: a switch over the parallel kernels' numbers. */
-  private void emitRunPart(List<Kernel> kernels) {
-    MethodVisitor method = writer.visitMethod(ACC_PUBLIC, "runPart", "(III)V", null, null);
-    method.visitCode();
-    List<Integer> ids = new java.util.ArrayList<>();
-    for (int id = 0; id < kernels.size(); id++) {
-      if (JavaEmitter.isParallel(kernels.get(id))) {
-        ids.add(id);
-      }
-    }
-    if (JavaVectors.any(kernels)) {
-      // through the handles of the part methods (see JavaEmitter.PARTS), the receiver as an Object: a
-      // hidden class cannot name itself in a descriptor
-      method.visitFieldInsn(GETSTATIC, owner, JavaEmitter.PARTS, "[Ljava/lang/invoke/MethodHandle;");
-      method.visitVarInsn(ILOAD, 1);
-      method.visitInsn(AALOAD);
-      method.visitVarInsn(ALOAD, 0);
-      method.visitVarInsn(ILOAD, 2);
-      method.visitVarInsn(ILOAD, 3);
-      method.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invoke", "(Ljava/lang/Object;II)V", false);
-      method.visitInsn(RETURN);
-      method.visitMaxs(0, 0);
-      method.visitEnd();
-      return;
-    }
-    Label fail = new Label();
-    Label[] labels = new Label[ids.size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = new Label();
-    }
-    method.visitVarInsn(ILOAD, 1);
-    method.visitLookupSwitchInsn(fail, ids.stream().mapToInt(Integer::intValue).toArray(), labels);
-    for (int i = 0; i < labels.length; i++) {
-      method.visitLabel(labels[i]);
-      method.visitVarInsn(ALOAD, 0);
-      method.visitVarInsn(ILOAD, 2);
-      method.visitVarInsn(ILOAD, 3);
-      method.visitMethodInsn(INVOKESPECIAL, owner, kernels.get(ids.get(i)).name() + "Part", "(II)V", false);
-      method.visitInsn(RETURN);
-    }
-    method.visitLabel(fail);
-    method.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
-    method.visitInsn(DUP);
-    method.visitLdcInsn("no parallel kernel");
-    method.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "(Ljava/lang/String;)V", false);
-    method.visitInsn(ATHROW);
-    method.visitMaxs(0, 0);
-    method.visitEnd();
-  }
-
   private void emitKernel(Kernel kernel) {
     boolean parallel = JavaEmitter.isParallel(kernel);
     MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name() + (parallel ? "Part" : ""),
@@ -352,7 +278,7 @@ public final class AsmEmitter {
     if (statement instanceof Stmt.Loop loop) {
       emitLoop(method, expressions, loop);
     } else if (statement instanceof Stmt.PartLoop loop) {
-      emitPartLoop(method, expressions, loop);
+      AsmParallel.emitPartLoop(method, expressions, loop, owner, inner -> emitStatement(method, expressions, inner));
     } else if (statement instanceof Stmt.Store store) {
       expressions.element(store.buffer(), store.index());
       expressions.emit(store.value());
@@ -402,40 +328,6 @@ public final class AsmEmitter {
     method.visitIincInsn(expressions.slot(loop.index()), 1);
     method.visitJumpInsn(GOTO, condition);
     method.visitLabel(end);
-  }
-
-  /** The loop over this part's share: the part and the number of parts are the method's arguments 1 and 2. */
-  private void emitPartLoop(MethodVisitor method, AsmExpressions expressions, Stmt.PartLoop loop) {
-    Expr.Var end = new Expr.Var(loop.index().name() + "End", DType.I32);
-    AsmExpressions.pushInt(method, loop.extent());
-    method.visitVarInsn(ILOAD, 1);
-    method.visitVarInsn(ILOAD, 2);
-    method.visitMethodInsn(INVOKESTATIC, PARALLEL, "start", "(III)I", false);
-    expressions.store(loop.index());
-    AsmExpressions.pushInt(method, loop.extent());
-    method.visitVarInsn(ILOAD, 1);
-    method.visitInsn(ICONST_1);
-    method.visitInsn(IADD);
-    method.visitVarInsn(ILOAD, 2);
-    method.visitMethodInsn(INVOKESTATIC, PARALLEL, "start", "(III)I", false);
-    expressions.store(end);
-    if (loop.vector()) {
-      new AsmVectors(owner, method, expressions).loop(loop.index(), end, loop.body(),
-          statement -> emitStatement(method, expressions, statement));
-      return;
-    }
-    Label condition = new Label();
-    Label done = new Label();
-    method.visitLabel(condition);
-    expressions.emit(loop.index());
-    expressions.emit(end);
-    method.visitJumpInsn(IF_ICMPGE, done);
-    for (Stmt statement : loop.body()) {
-      emitStatement(method, expressions, statement);
-    }
-    method.visitIincInsn(expressions.slot(loop.index()), 1);
-    method.visitJumpInsn(GOTO, condition);
-    method.visitLabel(done);
   }
 
   private void emitGemm(MethodVisitor method, AsmExpressions expressions, Stmt.Gemm gemm) {

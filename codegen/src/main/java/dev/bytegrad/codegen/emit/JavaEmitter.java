@@ -286,7 +286,8 @@ public final class JavaEmitter {
     boolean parallel = isParallel(kernel);
     MethodSpec.Builder method = MethodSpec.methodBuilder(kernel.name() + (parallel ? "Part" : "")).addModifiers(Modifier.PRIVATE);
     if (parallel) {
-      method.addJavadoc("Part {@code part} of {@code parts} of {@link #$L}: a share of its outer loop.\n", kernel.name())
+      method.addJavadoc(partLoop(kernel).chunks() ? "Part {@code part} of {@code parts} of {@link #$L}: a share of its chunks of rows.\n"
+              : "Part {@code part} of {@code parts} of {@link #$L}: a share of its outer loop.\n", kernel.name())
           .addParameter(int.class, "part").addParameter(int.class, "parts");
     } else {
       method.addJavadoc("$L\n", kernel.comment().replace("\n", "\n<br>"));
