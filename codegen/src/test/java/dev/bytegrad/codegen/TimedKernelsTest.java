@@ -103,6 +103,46 @@ class TimedKernelsTest {
     assertThat(times.totalNanos()).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Backend.class, names = {"ASM", "JAVAPOET"})
+  void timedLoop_timesTheKernelsOfItsStep_onEveryThread_andComputesTheSame(Backend backend) {
+    Graph g = new Graph();
+    Node h0 = g.input("h0", BATCH, 16);
+    Node xs = g.input("xs", 6, BATCH, 16);
+    Node w = g.parameter("w", Init.uniform(-0.5, 0.5), DType.F32, 16, 16);
+    Node last = dev.bytegrad.graph.Scans.scan(List.of(h0), List.of(xs),
+        (h, x) -> dev.bytegrad.graph.Scans.step(x.get(0).add(h.get(0).matmul(w)).tanh())).carry(0);
+    Signature signature = new Signature(List.of(h0, xs), List.of(w), List.of(last), java.util.Map.of());
+    Tensor weights = Parameters.initialize(g, 5).get("w");
+    Tensor[] inputs = {Tensor.zeros(DType.F32, Shape.of(BATCH, 16)), Tensor.zeros(DType.F32, Shape.of(6, BATCH, 16))};
+    SplittableRandom random = new SplittableRandom(2);
+    for (Tensor input : inputs) {
+      for (int i = 0; i < input.size(); i++) {
+        input.floats()[i] = (float) random.nextGaussian();
+      }
+    }
+    Tensor plainOut = Tensor.zeros(DType.F32, Shape.of(BATCH, 16));
+    Tensor timedOut = Tensor.zeros(DType.F32, Shape.of(BATCH, 16));
+    GraphCompiler.compile("plain", signature, backend).instantiate(weights).run(inputs, new Tensor[] {plainOut});
+    CompiledFunction timed = GraphCompiler.compileTimed("timed", signature, backend).instantiate(weights);
+    int threads = dev.bytegrad.runtime.Gemm.threads();
+    dev.bytegrad.runtime.Gemm.setThreads(2); // the loop's two chunks of 16 rows on two threads
+    try {
+      timed.run(inputs, new Tensor[] {timedOut});
+    } finally {
+      dev.bytegrad.runtime.Gemm.setThreads(threads);
+    }
+    assertThat(timedOut.floats()).containsExactly(plainOut.floats());
+    KernelTimes times = KernelTimes.of(timed).orElseThrow();
+    assertThat(times.innerSize()).isPositive();
+    for (int i = 0; i < times.innerSize(); i++) {
+      assertThat(times.innerKernel(i)).startsWith("loop0_k");
+      assertThat(times.computes(times.innerLoop(i))).startsWith("loop");
+      assertThat(times.innerNanos(i)).as(times.innerKernel(i)).isPositive();
+    }
+    assertThat(times.table(20)).contains("inside the loops").contains("of k" + times.innerLoop(0) + ": %");
+  }
+
   @Test
   void timedJavaSource_readsTheClockAfterEachKernel() {
     Compiled timed = GraphCompiler.compileTimed("timed", mlp().step(), Backend.JAVAPOET);

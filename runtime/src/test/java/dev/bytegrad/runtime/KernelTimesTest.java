@@ -61,6 +61,28 @@ class KernelTimesTest {
   }
 
   @Test
+  void kernelsOfALoop_areListedUnderIt_withTheirShareOfItsTime() {
+    KernelTimes times = new KernelTimes(new String[] {"k0", "k1"}, new String[] {"%2 = exp %1 : f32[8]", "loop of 4 steps"},
+        new String[] {"loop0_k0", "loop0_k1"}, new String[] {"%4 = matmul %0 %3 : f32[32,512]", "%8 = tanh %7 : f32[32,512]"},
+        new int[] {1, 1});
+    times.start();
+    times.lap(0, System.nanoTime() - MILLISECOND);
+    times.lapInner(0, System.nanoTime() - 6 * MILLISECOND);
+    times.lapInner(1, System.nanoTime() - 2 * MILLISECOND);
+    times.lap(1, System.nanoTime() - 10 * MILLISECOND);
+    String[] lines = times.table(5).split("\n");
+    assertThat(lines[4]).isEqualTo("inside the loops, summed over the threads that ran them:");
+    assertThat(lines[5]).startsWith("loop0_k0").contains("of k1: %4 = matmul");
+    double share = Double.parseDouble(lines[5].trim().split("\\s+")[2].replace("%", ""));
+    assertThat(share).isBetween(59.0, 61.0);
+    assertThat(lines[6]).startsWith("loop0_k1");
+    times.reset();
+    assertThat(times.innerNanos(0)).isZero();
+    assertThatThrownBy(() -> new KernelTimes(new String[] {"k0"}, new String[] {"x"}, new String[] {"a"}, new String[] {"b"},
+        new int[] {1})).hasMessageContaining("kernel 1 of 1");
+  }
+
+  @Test
   void untimedFunction_hasNoTimes() {
     CompiledFunction function = (inputs, outputs) -> {};
     assertThat(KernelTimes.of(function)).isEmpty();

@@ -25,6 +25,8 @@ public final class AsmEmitter {
   private static final String BIND = "dev/bytegrad/runtime/Bind";
   private static final String PARALLEL = "dev/bytegrad/runtime/Parallel";
   private static final String KERNEL_TIMES = "dev/bytegrad/runtime/KernelTimes";
+  /** The local of a timed loop's clock (a long: its slot and the next). */
+  private static final Expr.Var CLOCK = new Expr.Var("clock", DType.I32);
 
   private final Program program;
   private final String owner;
@@ -178,7 +180,24 @@ public final class AsmEmitter {
       method.visitInsn(DUP);
       pushStrings(method, program.kernels().stream().map(Kernel::name).toList());
       pushStrings(method, program.kernels().stream().map(JavaEmitter::computes).toList());
-      method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>", "([Ljava/lang/String;[Ljava/lang/String;)V", false);
+      List<Kernel> inner = JavaEmitter.innerKernels(program);
+      if (inner.isEmpty()) {
+        method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>", "([Ljava/lang/String;[Ljava/lang/String;)V", false);
+      } else {
+        pushStrings(method, inner.stream().map(Kernel::name).toList());
+        pushStrings(method, inner.stream().map(JavaEmitter::computes).toList());
+        int[] loops = JavaEmitter.innerLoops(program, inner);
+        AsmExpressions.pushInt(method, loops.length);
+        method.visitIntInsn(NEWARRAY, T_INT);
+        for (int i = 0; i < loops.length; i++) {
+          method.visitInsn(DUP);
+          AsmExpressions.pushInt(method, i);
+          AsmExpressions.pushInt(method, loops[i]);
+          method.visitInsn(IASTORE);
+        }
+        method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>",
+            "([Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/String;[I)V", false);
+      }
       method.visitFieldInsn(PUTFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
     }
     for (Buffer parameter : program.parameters()) {
@@ -249,9 +268,14 @@ public final class AsmEmitter {
     MethodVisitor method = writer.visitMethod(ACC_PRIVATE, kernel.name() + (parallel ? "Part" : ""),
         parallel ? "(II)V" : descriptor(kernel), null, null);
     method.visitCode();
-    AsmExpressions expressions = new AsmExpressions(program, method, parallel ? 3 : 1 + kernel.parameters().size());
+    int arguments = parallel ? 3 : 1 + kernel.parameters().size();
+    // a timed loop reads the clock around each call into a long after the arguments (slots 2 wide)
+    AsmExpressions expressions = new AsmExpressions(program, method, timed ? arguments + 2 : arguments);
     for (int i = 0; i < kernel.parameters().size(); i++) {
       expressions.parameter(kernel.parameters().get(i), 1 + i);
+    }
+    if (timed) {
+      expressions.parameter(CLOCK, arguments);
     }
     for (Buffer buffer : concat(kernel.writes(), kernel.reads())) {
       if (expressions.declareArray(buffer)) {
@@ -290,9 +314,20 @@ public final class AsmEmitter {
       expressions.emit(assign.value());
       expressions.store(assign.local());
     } else if (statement instanceof Stmt.Call call) {
+      if (timed) {
+        method.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+        method.visitVarInsn(LSTORE, expressions.slot(CLOCK));
+      }
       method.visitVarInsn(ALOAD, 0);
       call.arguments().forEach(expressions::emit);
       method.visitMethodInsn(INVOKESPECIAL, owner, call.kernel().name(), descriptor(call.kernel()), false);
+      if (timed) {
+        method.visitVarInsn(ALOAD, 0);
+        method.visitFieldInsn(GETFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
+        AsmExpressions.pushInt(method, JavaEmitter.innerIndex(program, call.kernel()));
+        method.visitVarInsn(LLOAD, expressions.slot(CLOCK));
+        method.visitMethodInsn(INVOKEVIRTUAL, KERNEL_TIMES, "lapInner", "(IJ)V", false);
+      }
     } else if (statement instanceof Stmt.Apply apply) {
       expressions.arrayAndOffset(apply.src(), apply.srcOffset());
       expressions.arrayAndOffset(apply.dst(), apply.dstOffset());

@@ -241,17 +241,64 @@ public final class JavaEmitter {
     return run.build();
   }
 
-  /** The {@link KernelTimes} field of a timed class, naming its kernels and what they compute, and its getter. */
+  /**
+   * The {@link KernelTimes} field of a timed class, naming its kernels, those its loops call, what each
+   * computes and which loop calls it; and its getter.
+   */
   private void emitKernelTimes(TypeSpec.Builder type) {
     List<Kernel> kernels = program.kernels();
+    List<Kernel> inner = innerKernels(program);
     type.addSuperinterface(KernelTimes.Timed.class);
+    CodeBlock.Builder times = CodeBlock.builder().add("new $T(\n$>new String[] {$L},\nnew String[] {$L}", KernelTimes.class,
+        CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", kernel.name())).toList(), ", "),
+        CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", computes(kernel))).toList(), ",\n"));
+    if (!inner.isEmpty()) {
+      times.add(",\nnew String[] {$L},\nnew String[] {$L},\nnew int[] {$L}",
+          CodeBlock.join(inner.stream().map(kernel -> CodeBlock.of("$S", kernel.name())).toList(), ", "),
+          CodeBlock.join(inner.stream().map(kernel -> CodeBlock.of("$S", computes(kernel))).toList(), ",\n"),
+          CodeBlock.join(java.util.Arrays.stream(innerLoops(program, inner)).mapToObj(loop -> CodeBlock.of("$L", loop)).toList(), ", "));
+    }
     type.addField(FieldSpec.builder(KernelTimes.class, TIMES, Modifier.PRIVATE, Modifier.FINAL)
-        .initializer("new $T(\n$>new String[] {$L},\nnew String[] {$L}$<)", KernelTimes.class,
-            CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", kernel.name())).toList(), ", "),
-            CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", computes(kernel))).toList(), ",\n"))
-        .build());
+        .initializer(times.add("$<)").build()).build());
     type.addMethod(MethodSpec.methodBuilder("kernelTimes").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(KernelTimes.class).addStatement("return $L", TIMES).build());
+  }
+
+  /** The kernels loops call (a scan's step), in the order {@link Program#allKernels} has them. */
+  static List<Kernel> innerKernels(Program program) {
+    return program.allKernels().subList(program.kernels().size(), program.allKernels().size());
+  }
+
+  /** For each of {@code inner}, the number of the kernel of {@code run} whose loop calls it. */
+  static int[] innerLoops(Program program, List<Kernel> inner) {
+    int[] loops = new int[inner.size()];
+    for (int loop = program.kernels().size() - 1; loop >= 0; loop--) {
+      java.util.Set<String> called = new java.util.HashSet<>();
+      calls(program.kernels().get(loop).body(), called);
+      for (int i = 0; i < inner.size(); i++) {
+        if (called.contains(inner.get(i).name())) {
+          loops[i] = loop;
+        }
+      }
+    }
+    return loops;
+  }
+
+  private static void calls(List<Stmt> body, java.util.Set<String> into) {
+    for (Stmt statement : body) {
+      if (statement instanceof Stmt.Loop loop) {
+        calls(loop.body(), into);
+      } else if (statement instanceof Stmt.PartLoop loop) {
+        calls(loop.body(), into);
+      } else if (statement instanceof Stmt.Call call && into.add(call.kernel().name())) {
+        calls(call.kernel().body(), into);
+      }
+    }
+  }
+
+  /** The number of {@code kernel} among the kernels loops call. */
+  static int innerIndex(Program program, Kernel kernel) {
+    return innerKernels(program).stream().map(Kernel::name).toList().indexOf(kernel.name());
   }
 
   /**
@@ -332,8 +379,10 @@ public final class JavaEmitter {
     } else if (statement instanceof Stmt.Assign assign) {
       return CodeBlock.of("$L = $L;\n", assign.local().name(), expressions.render(assign.value()));
     } else if (statement instanceof Stmt.Call call) {
-      return CodeBlock.of("$L($L);\n", call.kernel().name(),
+      CodeBlock invocation = CodeBlock.of("$L($L);\n", call.kernel().name(),
           CodeBlock.join(call.arguments().stream().map(argument -> CodeBlock.of("$L", expressions.render(argument))).toList(), ", "));
+      return !timed ? invocation : CodeBlock.builder().add("{\n").indent().addStatement("long clock = System.nanoTime()")
+          .add(invocation).addStatement("$L.lapInner($L, clock)", TIMES, innerIndex(program, call.kernel())).unindent().add("}\n").build();
     } else if (statement instanceof Stmt.GemmEpoch) {
       return CodeBlock.of("$T.newEpoch();\n", Gemm.class);
     } else if (statement instanceof Stmt.Apply apply) {
