@@ -176,28 +176,7 @@ public final class AsmEmitter {
     }
     if (timed) {
       method.visitVarInsn(ALOAD, 0);
-      method.visitTypeInsn(NEW, KERNEL_TIMES);
-      method.visitInsn(DUP);
-      pushStrings(method, program.kernels().stream().map(Kernel::name).toList());
-      pushStrings(method, program.kernels().stream().map(JavaEmitter::computes).toList());
-      List<Kernel> inner = JavaEmitter.innerKernels(program);
-      if (inner.isEmpty()) {
-        method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>", "([Ljava/lang/String;[Ljava/lang/String;)V", false);
-      } else {
-        pushStrings(method, inner.stream().map(Kernel::name).toList());
-        pushStrings(method, inner.stream().map(JavaEmitter::computes).toList());
-        int[] loops = JavaEmitter.innerLoops(program, inner);
-        AsmExpressions.pushInt(method, loops.length);
-        method.visitIntInsn(NEWARRAY, T_INT);
-        for (int i = 0; i < loops.length; i++) {
-          method.visitInsn(DUP);
-          AsmExpressions.pushInt(method, i);
-          AsmExpressions.pushInt(method, loops[i]);
-          method.visitInsn(IASTORE);
-        }
-        method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>",
-            "([Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/String;[I)V", false);
-      }
+      TimedKernels.create(method, program);
       method.visitFieldInsn(PUTFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
     }
     for (Buffer parameter : program.parameters()) {
@@ -206,17 +185,6 @@ public final class AsmEmitter {
     method.visitInsn(RETURN);
     method.visitMaxs(0, 0);
     method.visitEnd();
-  }
-
-  private static void pushStrings(MethodVisitor method, List<String> strings) {
-    AsmExpressions.pushInt(method, strings.size());
-    method.visitTypeInsn(ANEWARRAY, "java/lang/String");
-    for (int i = 0; i < strings.size(); i++) {
-      method.visitInsn(DUP);
-      AsmExpressions.pushInt(method, i);
-      method.visitLdcInsn(strings.get(i));
-      method.visitInsn(AASTORE);
-    }
   }
 
   /** {@code kernelTimes()}: the field a timed class keeps its kernels' times in. */
@@ -324,7 +292,7 @@ public final class AsmEmitter {
       if (timed) {
         method.visitVarInsn(ALOAD, 0);
         method.visitFieldInsn(GETFIELD, owner, JavaEmitter.TIMES, "L" + KERNEL_TIMES + ";");
-        AsmExpressions.pushInt(method, JavaEmitter.innerIndex(program, call.kernel()));
+        AsmExpressions.pushInt(method, TimedKernels.index(program, call.kernel()));
         method.visitVarInsn(LLOAD, expressions.slot(CLOCK));
         method.visitMethodInsn(INVOKEVIRTUAL, KERNEL_TIMES, "lapInner", "(IJ)V", false);
       }

@@ -118,9 +118,9 @@ public final class JavaEmitter {
     if (kernels.stream().anyMatch(JavaEmitter::isParallel)) {
       type.addSuperinterface(Parallel.Kernels.class);
       if (JavaVectors.any(kernels)) {
-        emitPartHandles(type, kernels);
+        JavaParallel.emitPartHandles(type, program.name(), kernels);
       } else {
-        emitPartSwitch(type, kernels);
+        JavaParallel.emitPartSwitch(type, kernels);
       }
     }
     return JavaFile.builder(packageName, type.build())
@@ -128,58 +128,6 @@ public final class JavaEmitter {
         .skipJavaLangImports(true)
         .indent("  ")
         .build();
-  }
-
-  /** {@code runPart}: a switch over the parallel kernels' numbers, calling their part methods. */
-  private static void emitPartSwitch(TypeSpec.Builder type, List<Kernel> kernels) {
-    MethodSpec.Builder runPart = MethodSpec.methodBuilder("runPart").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .addParameter(int.class, "kernel").addParameter(int.class, "part").addParameter(int.class, "parts")
-        .beginControlFlow("switch (kernel)");
-    for (int id = 0; id < kernels.size(); id++) {
-      if (isParallel(kernels.get(id))) {
-        runPart.addStatement("case $L -> $LPart(part, parts)", id, kernels.get(id).name());
-      }
-    }
-    runPart.addStatement("default -> throw new $T(\"no parallel kernel\")", IllegalArgumentException.class);
-    type.addMethod(runPart.endControlFlow().build());
-  }
-
-  /**
-   * The part methods of a program with vector loops, called through method handles, which C2 does not
-   * inline through: each part method is then compiled on its own. Inlined into one dispatch (a switch),
-   * LeNet's part kernels outgrew what C2 inlines in one method, and a vector loop ran the Vector API's
-   * allocating fallback, 1.6 MB a step.
-   */
-  private void emitPartHandles(TypeSpec.Builder type, List<Kernel> kernels) {
-    ClassName handle = ClassName.get(MethodHandle.class);
-    MethodSpec.Builder parts = MethodSpec.methodBuilder("parts").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(ArrayTypeName.of(handle))
-        .addStatement("$T lookup = $T.lookup()", MethodHandles.Lookup.class, MethodHandles.class)
-        .addStatement("$T type = $T.methodType(void.class, int.class, int.class)", MethodType.class, MethodType.class)
-        .addStatement("$T[] parts = new $T[$L]", handle, handle, kernels.size())
-        .beginControlFlow("try");
-    for (int id = 0; id < kernels.size(); id++) {
-      if (isParallel(kernels.get(id))) {
-        parts.addStatement("parts[$L] = lookup.findVirtual($L.class, $S, type)", id, program.name(), kernels.get(id).name() + "Part");
-      }
-    }
-    parts.nextControlFlow("catch ($T e)", ReflectiveOperationException.class)
-        .addStatement("throw new $T(e)", ExceptionInInitializerError.class)
-        .endControlFlow()
-        .addStatement("return parts");
-    type.addField(FieldSpec.builder(ArrayTypeName.of(handle), PARTS, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer("parts()").build());
-    type.addMethod(parts.build());
-    type.addMethod(MethodSpec.methodBuilder("runPart").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .addParameter(int.class, "kernel").addParameter(int.class, "part").addParameter(int.class, "parts")
-        .beginControlFlow("try")
-        .addStatement("$L[kernel].invoke((Object) this, part, parts)", PARTS)
-        .nextControlFlow("catch ($T | $T e)", RuntimeException.class, Error.class)
-        .addStatement("throw e")
-        .nextControlFlow("catch ($T e)", Throwable.class)
-        .addStatement("throw new $T(e)", IllegalStateException.class)
-        .endControlFlow()
-        .build());
   }
 
   private void emitFields(TypeSpec.Builder type) {
@@ -247,70 +195,21 @@ public final class JavaEmitter {
    */
   private void emitKernelTimes(TypeSpec.Builder type) {
     List<Kernel> kernels = program.kernels();
-    List<Kernel> inner = innerKernels(program);
+    List<Kernel> inner = TimedKernels.inner(program);
     type.addSuperinterface(KernelTimes.Timed.class);
     CodeBlock.Builder times = CodeBlock.builder().add("new $T(\n$>new String[] {$L},\nnew String[] {$L}", KernelTimes.class,
         CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", kernel.name())).toList(), ", "),
-        CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", computes(kernel))).toList(), ",\n"));
+        CodeBlock.join(kernels.stream().map(kernel -> CodeBlock.of("$S", TimedKernels.computes(kernel))).toList(), ",\n"));
     if (!inner.isEmpty()) {
       times.add(",\nnew String[] {$L},\nnew String[] {$L},\nnew int[] {$L}",
           CodeBlock.join(inner.stream().map(kernel -> CodeBlock.of("$S", kernel.name())).toList(), ", "),
-          CodeBlock.join(inner.stream().map(kernel -> CodeBlock.of("$S", computes(kernel))).toList(), ",\n"),
-          CodeBlock.join(java.util.Arrays.stream(innerLoops(program, inner)).mapToObj(loop -> CodeBlock.of("$L", loop)).toList(), ", "));
+          CodeBlock.join(inner.stream().map(kernel -> CodeBlock.of("$S", TimedKernels.computes(kernel))).toList(), ",\n"),
+          CodeBlock.join(java.util.Arrays.stream(TimedKernels.loops(program, inner)).mapToObj(loop -> CodeBlock.of("$L", loop)).toList(), ", "));
     }
     type.addField(FieldSpec.builder(KernelTimes.class, TIMES, Modifier.PRIVATE, Modifier.FINAL)
         .initializer(times.add("$<)").build()).build());
     type.addMethod(MethodSpec.methodBuilder("kernelTimes").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(KernelTimes.class).addStatement("return $L", TIMES).build());
-  }
-
-  /** The kernels loops call (a scan's step), in the order {@link Program#allKernels} has them. */
-  static List<Kernel> innerKernels(Program program) {
-    return program.allKernels().subList(program.kernels().size(), program.allKernels().size());
-  }
-
-  /** For each of {@code inner}, the number of the kernel of {@code run} whose loop calls it. */
-  static int[] innerLoops(Program program, List<Kernel> inner) {
-    int[] loops = new int[inner.size()];
-    for (int loop = program.kernels().size() - 1; loop >= 0; loop--) {
-      java.util.Set<String> called = new java.util.HashSet<>();
-      calls(program.kernels().get(loop).body(), called);
-      for (int i = 0; i < inner.size(); i++) {
-        if (called.contains(inner.get(i).name())) {
-          loops[i] = loop;
-        }
-      }
-    }
-    return loops;
-  }
-
-  private static void calls(List<Stmt> body, java.util.Set<String> into) {
-    for (Stmt statement : body) {
-      if (statement instanceof Stmt.Loop loop) {
-        calls(loop.body(), into);
-      } else if (statement instanceof Stmt.PartLoop loop) {
-        calls(loop.body(), into);
-      } else if (statement instanceof Stmt.Call call && into.add(call.kernel().name())) {
-        calls(call.kernel().body(), into);
-      }
-    }
-  }
-
-  /** The number of {@code kernel} among the kernels loops call. */
-  static int innerIndex(Program program, Kernel kernel) {
-    return innerKernels(program).stream().map(Kernel::name).toList().indexOf(kernel.name());
-  }
-
-  /**
-   * What a kernel computes, in one line for a table: its first graph node, and how many more it
-   * computes (nodes fused into it are not counted: they are part of the first).
-   */
-  static String computes(Kernel kernel) {
-    List<String> roots = kernel.comment().lines().filter(line -> line.startsWith("%")).toList();
-    // a scan's loop: its first line says what loop it is ("loop of 32 steps, computing:"), its nodes follow
-    String first = roots.isEmpty() ? kernel.comment().lines().findFirst().orElse(kernel.name()).replaceFirst(", computing:$", "")
-        : roots.get(0);
-    return roots.size() > 1 ? first + " (and " + (roots.size() - 1) + " more)" : first;
   }
 
   /**
@@ -382,7 +281,7 @@ public final class JavaEmitter {
       CodeBlock invocation = CodeBlock.of("$L($L);\n", call.kernel().name(),
           CodeBlock.join(call.arguments().stream().map(argument -> CodeBlock.of("$L", expressions.render(argument))).toList(), ", "));
       return !timed ? invocation : CodeBlock.builder().add("{\n").indent().addStatement("long clock = System.nanoTime()")
-          .add(invocation).addStatement("$L.lapInner($L, clock)", TIMES, innerIndex(program, call.kernel())).unindent().add("}\n").build();
+          .add(invocation).addStatement("$L.lapInner($L, clock)", TIMES, TimedKernels.index(program, call.kernel())).unindent().add("}\n").build();
     } else if (statement instanceof Stmt.GemmEpoch) {
       return CodeBlock.of("$T.newEpoch();\n", Gemm.class);
     } else if (statement instanceof Stmt.Apply apply) {
