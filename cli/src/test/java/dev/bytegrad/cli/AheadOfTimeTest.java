@@ -71,62 +71,59 @@ class AheadOfTimeTest {
   void withTheVectorApi_theGeneratedStepTrainsWithTheSameBits() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
         "the JVM running the tests has no jdk.incubator.vector");
-    ClassLoader parent = getClass().getClassLoader();
-    ZooModel mlp = Zoo.get("mlp");
-    int batch = mlp.defaults().batchSize();
-    Data digits = DataSources.load("digits", 0, 1);
-    Functions step = Functions.trainingStep(mlp, digits.dims(), batch);
-    Parameters scalarValues = Parameters.initialize(step.graph(), 5);
-    Parameters vectorValues = scalarValues.copy();
-    try (URLClassLoader scalarClasses = new URLClassLoader(new URL[] {generate("scalar").toUri().toURL()}, parent);
-        URLClassLoader vectorClasses = new URLClassLoader(new URL[] {generate("vector", "--vector-api").toUri().toURL()}, parent)) {
-      assertThat(Files.readString(folder.resolve("vector/aot/vector/MlpStep.java"))).contains("FloatVector");
-      CompiledFunction scalar = (CompiledFunction) scalarClasses.loadClass("aot.scalar.MlpStep")
-          .getConstructor(Tensor[].class).newInstance((Object) bind(step, scalarValues));
-      CompiledFunction vector = (CompiledFunction) vectorClasses.loadClass("aot.vector.MlpStep")
-          .getConstructor(Tensor[].class).newInstance((Object) bind(step, vectorValues));
-      Tensor rate = Tensor.scalar(DType.F32, 0.05);
-      Tensor scalarLoss = Tensor.zeros(DType.F32, Shape.scalar());
-      Tensor vectorLoss = Tensor.zeros(DType.F32, Shape.scalar());
-      Tensor logits = Tensor.zeros(DType.F32, Shape.of(batch, 10));
-      new Minibatches(digits.train(), batch, true, 1).forEach(0, b -> {
-        scalar.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {scalarLoss, logits});
-        vector.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {vectorLoss, logits});
-        assertThat(vectorLoss.floats()[0]).isEqualTo(scalarLoss.floats()[0]);
-      });
-    }
-    scalarValues.asMap().forEach((name, tensor) -> assertThat(vectorValues.get(name).floats()).as(name).containsExactly(tensor.floats()));
+    SideBySide run = trainSideBySide("scalar", "vector", "--vector-api");
+    assertThat(Files.readString(folder.resolve("vector/aot/vector/MlpStep.java"))).contains("FloatVector");
+    assertThat(run.secondLosses()).containsExactlyElementsOf(run.firstLosses());
+    run.first().asMap().forEach((name, tensor) -> assertThat(run.second().get(name).floats()).as(name).containsExactly(tensor.floats()));
   }
 
   @Test
   void timedClasses_trainWithTheSameBits_andSayWhereTheTimeWent() throws Exception {
+    SideBySide run = trainSideBySide("plain", "timed", "--timed");
+    assertThat(KernelTimes.of(run.firstStep())).isEmpty();
+    KernelTimes times = KernelTimes.of(run.secondStep()).orElseThrow();
+    int steps = run.firstLosses().size();
+    assertThat(times.calls()).isEqualTo(steps);
+    assertThat(times.table(times.size())).contains("matmul").contains("kernels, " + steps + " calls");
+    assertThat(run.secondLosses()).containsExactlyElementsOf(run.firstLosses());
+    run.first().asMap().forEach((name, tensor) -> assertThat(run.second().get(name).floats()).as(name).containsExactly(tensor.floats()));
+  }
+
+  /** Two generated MLP steps trained side by side: their parameters, instances and losses step by step. */
+  private record SideBySide(Parameters first, Parameters second, CompiledFunction firstStep, CompiledFunction secondStep,
+      List<Float> firstLosses, List<Float> secondLosses) {}
+
+  /**
+   * Generates the MLP's step into {@code aot.<first>} and, with {@code options}, into {@code aot.<second>},
+   * and trains both an epoch of the digits from the same parameters.
+   */
+  private SideBySide trainSideBySide(String first, String second, String... options) throws Exception {
     ClassLoader parent = getClass().getClassLoader();
     ZooModel mlp = Zoo.get("mlp");
     int batch = mlp.defaults().batchSize();
     Data digits = DataSources.load("digits", 0, 1);
     Functions step = Functions.trainingStep(mlp, digits.dims(), batch);
-    Parameters plainValues = Parameters.initialize(step.graph(), 5);
-    Parameters timedValues = plainValues.copy();
-    try (URLClassLoader plainClasses = new URLClassLoader(new URL[] {generate("plain").toUri().toURL()}, parent);
-        URLClassLoader timedClasses = new URLClassLoader(new URL[] {generate("timed", "--timed").toUri().toURL()}, parent)) {
-      CompiledFunction plain = (CompiledFunction) plainClasses.loadClass("aot.plain.MlpStep")
-          .getConstructor(Tensor[].class).newInstance((Object) bind(step, plainValues));
-      CompiledFunction timed = (CompiledFunction) timedClasses.loadClass("aot.timed.MlpStep")
-          .getConstructor(Tensor[].class).newInstance((Object) bind(step, timedValues));
-      assertThat(KernelTimes.of(plain)).isEmpty();
-      KernelTimes times = KernelTimes.of(timed).orElseThrow();
+    Parameters firstValues = Parameters.initialize(step.graph(), 5);
+    Parameters secondValues = firstValues.copy();
+    List<Float> firstLosses = new java.util.ArrayList<>();
+    List<Float> secondLosses = new java.util.ArrayList<>();
+    try (URLClassLoader firstClasses = new URLClassLoader(new URL[] {generate(first).toUri().toURL()}, parent);
+        URLClassLoader secondClasses = new URLClassLoader(new URL[] {generate(second, options).toUri().toURL()}, parent)) {
+      CompiledFunction firstStep = (CompiledFunction) firstClasses.loadClass("aot." + first + ".MlpStep")
+          .getConstructor(Tensor[].class).newInstance((Object) bind(step, firstValues));
+      CompiledFunction secondStep = (CompiledFunction) secondClasses.loadClass("aot." + second + ".MlpStep")
+          .getConstructor(Tensor[].class).newInstance((Object) bind(step, secondValues));
       Tensor rate = Tensor.scalar(DType.F32, 0.05);
       Tensor loss = Tensor.zeros(DType.F32, Shape.scalar());
       Tensor logits = Tensor.zeros(DType.F32, Shape.of(batch, 10));
-      Minibatches batches = new Minibatches(digits.train(), batch, true, 1);
-      batches.forEach(0, b -> {
-        plain.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {loss, logits});
-        timed.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {loss, logits});
+      new Minibatches(digits.train(), batch, true, 1).forEach(0, b -> {
+        firstStep.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {loss, logits});
+        firstLosses.add(loss.floats()[0]);
+        secondStep.run(new Tensor[] {b.features(), b.targets(), rate}, new Tensor[] {loss, logits});
+        secondLosses.add(loss.floats()[0]);
       });
-      assertThat(times.calls()).isEqualTo(batches.batchesPerEpoch());
-      assertThat(times.table(times.size())).contains("matmul").contains("kernels, " + batches.batchesPerEpoch() + " calls");
+      return new SideBySide(firstValues, secondValues, firstStep, secondStep, firstLosses, secondLosses);
     }
-    plainValues.asMap().forEach((name, tensor) -> assertThat(timedValues.get(name).floats()).as(name).containsExactly(tensor.floats()));
   }
 
   /**

@@ -138,15 +138,7 @@ public final class AsmEmitter {
         clinit.visitFieldInsn(PUTSTATIC, owner, JavaEmitter.PARTS, "[Ljava/lang/invoke/MethodHandle;");
       }
       for (Buffer constant : program.constants()) {
-        List<String> chunks = dev.bytegrad.runtime.Constants.encode(constant.constant());
-        AsmExpressions.pushInt(clinit, chunks.size());
-        clinit.visitTypeInsn(ANEWARRAY, "java/lang/String");
-        for (int i = 0; i < chunks.size(); i++) {
-          clinit.visitInsn(DUP);
-          AsmExpressions.pushInt(clinit, i);
-          clinit.visitLdcInsn(chunks.get(i));
-          clinit.visitInsn(AASTORE);
-        }
+        AsmExpressions.pushStrings(clinit, dev.bytegrad.runtime.Constants.encode(constant.constant()));
         clinit.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Constants", constant.dtype().toString(),
             "([Ljava/lang/String;)" + arrayDescriptor(constant.dtype()), false);
         clinit.visitFieldInsn(PUTSTATIC, owner, constant.name(), arrayDescriptor(constant.dtype()));

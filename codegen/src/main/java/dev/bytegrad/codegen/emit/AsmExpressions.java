@@ -8,6 +8,7 @@ import dev.bytegrad.codegen.loop.Program;
 import dev.bytegrad.codegen.loop.ScalarOp;
 import dev.bytegrad.runtime.DType;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -248,6 +249,18 @@ final class AsmExpressions {
       case F32 -> forFloat;
       case F64 -> forDouble;
     };
+  }
+
+  /** Pushes a new {@code String[]} of {@code strings}, each a constant of the class. */
+  static void pushStrings(MethodVisitor method, List<String> strings) {
+    pushInt(method, strings.size());
+    method.visitTypeInsn(ANEWARRAY, "java/lang/String");
+    for (int i = 0; i < strings.size(); i++) {
+      method.visitInsn(DUP);
+      pushInt(method, i);
+      method.visitLdcInsn(strings.get(i));
+      method.visitInsn(AASTORE);
+    }
   }
 
   static void pushInt(MethodVisitor method, int value) {

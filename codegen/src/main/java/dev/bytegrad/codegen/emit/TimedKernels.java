@@ -71,14 +71,14 @@ final class TimedKernels {
   static void create(MethodVisitor method, Program program) {
     method.visitTypeInsn(NEW, KERNEL_TIMES);
     method.visitInsn(DUP);
-    pushStrings(method, program.kernels().stream().map(Kernel::name).toList());
-    pushStrings(method, program.kernels().stream().map(TimedKernels::computes).toList());
+    AsmExpressions.pushStrings(method, program.kernels().stream().map(Kernel::name).toList());
+    AsmExpressions.pushStrings(method, program.kernels().stream().map(TimedKernels::computes).toList());
     List<Kernel> inner = inner(program);
     if (inner.isEmpty()) {
       method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>", "([Ljava/lang/String;[Ljava/lang/String;)V", false);
     } else {
-      pushStrings(method, inner.stream().map(Kernel::name).toList());
-      pushStrings(method, inner.stream().map(TimedKernels::computes).toList());
+      AsmExpressions.pushStrings(method, inner.stream().map(Kernel::name).toList());
+      AsmExpressions.pushStrings(method, inner.stream().map(TimedKernels::computes).toList());
       int[] loops = loops(program, inner);
       AsmExpressions.pushInt(method, loops.length);
       method.visitIntInsn(NEWARRAY, T_INT);
@@ -90,17 +90,6 @@ final class TimedKernels {
       }
       method.visitMethodInsn(INVOKESPECIAL, KERNEL_TIMES, "<init>",
           "([Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/String;[Ljava/lang/String;[I)V", false);
-    }
-  }
-
-  private static void pushStrings(MethodVisitor method, List<String> strings) {
-    AsmExpressions.pushInt(method, strings.size());
-    method.visitTypeInsn(ANEWARRAY, "java/lang/String");
-    for (int i = 0; i < strings.size(); i++) {
-      method.visitInsn(DUP);
-      AsmExpressions.pushInt(method, i);
-      method.visitLdcInsn(strings.get(i));
-      method.visitInsn(AASTORE);
     }
   }
 }
