@@ -49,7 +49,7 @@ final class CodegenCommand implements Callable<Integer> {
   private boolean vectorApi;
 
   @Option(names = "--timed", description = "time each kernel: the classes then also implement KernelTimes.Timed, whose"
-      + " kernelTimes().table(n) shows where a call's time went (same results; about 25 ns a kernel)")
+      + " kernelTimes().table(n) shows where a call's time went (same results; a clock read of about 30 ns a kernel)")
   private boolean timed;
 
   @Override
