@@ -130,10 +130,13 @@ final class WorkerPool {
 
   /**
    * Runs parts of job {@code current} as long as this thread can claim one, counting each down when it
-   * is done (a worker wakes the caller after the last); returns the first failure, if any.
+   * is done (a worker wakes the caller after the last); returns the first failure, if any. A worker's
+   * failure is also published before its part is counted down: once the count reaches zero the caller
+   * returns, and a failure recorded after that would be lost.
    */
   private Throwable runClaimed(long current) {
     Throwable first = null;
+    boolean worker = Thread.currentThread() != caller;
     for (int part; (part = claim(current)) >= 0; ) {
       try {
         job.run(part, parts);
@@ -141,8 +144,11 @@ final class WorkerPool {
         if (first == null) {
           first = t;
         }
+        if (worker) {
+          failure = t;
+        }
       }
-      if (remaining.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+      if (remaining.decrementAndGet() == 0 && worker) {
         LockSupport.unpark(caller);
       }
     }
@@ -186,10 +192,7 @@ final class WorkerPool {
         }
       }
       seen = generation;
-      Throwable thrown = runClaimed(seen);
-      if (thrown != null) {
-        failure = thrown;
-      }
+      runClaimed(seen);
     }
   }
 }
