@@ -57,6 +57,11 @@ final class VectorFunctions implements Vectors.Functions {
   private static MethodHandle logisticLanes = lanes("logisticLanes");
 
   @Override
+  public int lanes() {
+    return SPECIES.length();
+  }
+
+  @Override
   public void exp(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
     int bound = SPECIES.loopBound(n);
     try {

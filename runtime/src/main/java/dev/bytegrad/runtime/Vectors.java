@@ -20,6 +20,8 @@ public final class Vectors {
     void sigmoid(float[] src, int srcOffset, float[] dst, int dstOffset, int n);
 
     void accumulate(float[] src, int srcOffset, float[] dst, int dstOffset, int n);
+
+    int lanes();
   }
 
   private static final Functions FUNCTIONS = choose();
@@ -64,6 +66,16 @@ public final class Vectors {
     return FUNCTIONS instanceof ScalarFunctions ? "scalar" : "vector";
   }
 
+  /**
+   * Floats per vector in the kernels: 8 with AVX2, 16 with AVX-512, 1 without the Vector API. The
+   * products' dot products (a classifier's few columns, see {@code SkinnyProduct}) sum every lanes-th
+   * product in a lane and add the lanes at the end, so a run's bits depend on it: the same on every JDK,
+   * backend and thread count, and on any machine with as many lanes.
+   */
+  public static int lanes() {
+    return FUNCTIONS.lanes();
+  }
+
   private static Functions choose() {
     String forced = System.getProperty("bytegrad.gemm", "");
     boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -98,6 +110,11 @@ public final class Vectors {
       for (int i = 0; i < n; i++) {
         dst[dstOffset + i] += src[srcOffset + i];
       }
+    }
+
+    @Override
+    public int lanes() {
+      return 1;
     }
   }
 }
