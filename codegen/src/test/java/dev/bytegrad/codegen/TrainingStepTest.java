@@ -113,6 +113,40 @@ class TrainingStepTest {
     });
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"momentum", "nesterov", "rmsprop", "adam", "adamw"})
+  void decayingState_underAZeroGradient_becomesZeroRatherThanSubnormal(String name) {
+    // velocities and moments start just above the smallest normal float and decay with nothing added:
+    // read as zero once subnormal, they are zero from then on in every backend (Optimizer.flushSubnormal),
+    // where they would otherwise sink to the smallest subnormal, 0.9 * 1.4e-45 rounding back to it, and stay
+    Graph g = new Graph();
+    Node x = g.input("x", 8);
+    Node w = g.parameter("w", Init.zeros(), DType.F32, 8);
+    TrainingGraph training = TrainingGraph.build(w.mul(x).sum(), List.of(w), Optimizer.named(name, 0.9, 0.01), Regularization.NONE);
+    for (Backend backend : List.of(Backend.INTERPRETER, Backend.ASM, Backend.JAVAPOET)) {
+      Parameters values = Parameters.initialize(g, 1);
+      values.get("w").copyFrom(Tensor.ofFloats(Shape.of(8), 1, -2, 3, -4, 5, -6, 7, -8));
+      List<String> states = values.asMap().keySet().stream().filter(n -> !n.equals("w") && !n.endsWith("step")).toList();
+      assertThat(states).as(name).isNotEmpty();
+      for (String state : states) {
+        java.util.Arrays.fill(values.get(state).floats(), 1.01f * Float.MIN_NORMAL);
+      }
+      CompiledFunction step = GraphCompiler.compileStep("flush", training, List.of(x), backend)
+          .instantiate(g.parameters().stream().map(p -> values.get(((dev.bytegrad.graph.op.Parameter) p.op()).name())).toArray(Tensor[]::new));
+      Tensor[] inputs = {Tensor.zeros(DType.F32, Shape.of(8)), Tensor.scalar(DType.F32, 0.05)};
+      Tensor[] outputs = {Tensor.zeros(DType.F32, Shape.scalar())};
+      for (int i = 0; i < 200; i++) {
+        step.run(inputs, outputs);
+      }
+      for (String state : states) {
+        assertThat(values.get(state).floats()).as("%s on %s: %s", name, backend, state).containsOnly(0f);
+      }
+      if (!name.equals("adamw")) { // which decays the weights themselves
+        assertThat(values.get("w").floats()).as("%s on %s: w", name, backend).containsExactly(1, -2, 3, -4, 5, -6, 7, -8);
+      }
+    }
+  }
+
   @Test
   void threads_giveBitwiseIdenticalTrainingSteps() {
     Graph g = new Graph();

@@ -55,8 +55,8 @@ public record Adam(double beta1, double beta2, double epsilon) implements Optimi
       Node g = gradients.get(i);
       Node m = Optimizer.state(w, "first_moment");
       Node v = Optimizer.state(w, "second_moment");
-      Node nextM = m.mul(beta1).add(g.mul(1 - beta1));
-      Node nextV = v.mul(beta2).add(g.square().mul(1 - beta2));
+      Node nextM = Optimizer.flushSubnormal(m).mul(beta1).add(g.mul(1 - beta1));
+      Node nextV = Optimizer.flushSubnormal(v).mul(beta2).add(g.square().mul(1 - beta2));
       updates.put(m, nextM);
       updates.put(v, nextV);
       Node decayed = weightDecay == 0 ? w : w.sub(w.mul(learningRate).mul(weightDecay));

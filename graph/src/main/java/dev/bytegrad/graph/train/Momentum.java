@@ -23,7 +23,7 @@ public record Momentum(double momentum) implements Optimizer {
   public Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate) {
     return Optimizer.each(parameters, gradients, learningRate, (w, g, lr, updates) -> {
       Node velocity = Optimizer.state(w, "velocity");
-      Node next = velocity.mul(momentum).add(g);
+      Node next = Optimizer.flushSubnormal(velocity).mul(momentum).add(g);
       updates.put(velocity, next);
       updates.put(w, w.sub(next.mul(lr)));
     });

@@ -25,7 +25,7 @@ public record RmsProp(double alpha, double epsilon) implements Optimizer {
   public Map<Node, Node> updates(List<Node> parameters, List<Node> gradients, Node learningRate) {
     return Optimizer.each(parameters, gradients, learningRate, (w, g, lr, updates) -> {
       Node meanSquare = Optimizer.state(w, "mean_square");
-      Node next = meanSquare.mul(alpha).add(g.square().mul(1 - alpha));
+      Node next = Optimizer.flushSubnormal(meanSquare).mul(alpha).add(g.square().mul(1 - alpha));
       updates.put(meanSquare, next);
       updates.put(w, w.sub(g.div(next.sqrt().add(epsilon)).mul(lr)));
     });
