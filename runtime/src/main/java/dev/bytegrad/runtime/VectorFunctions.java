@@ -20,6 +20,7 @@ final class VectorFunctions implements Vectors.Functions {
   private static final FloatVector EXP_LOWEST = splat(FloatFunctions.EXP_LOWEST);
   private static final FloatVector EXP_HIGHEST = splat(FloatFunctions.EXP_HIGHEST);
   private static final FloatVector LOG2E = splat(FloatFunctions.LOG2E);
+  private static final FloatVector LOGISTIC_LARGEST_EXP = splat(FloatFunctions.LOGISTIC_LARGEST_EXP);
   /**
    * {@link FloatFunctions#ROUNDING} plus 127 (and plus 254): the sum's low bits then hold {@code n + 127}
    * (and {@code n + 254}), the biased exponent of {@code 2^n} (and the sum of two such), so that the
@@ -121,23 +122,31 @@ final class VectorFunctions implements Vectors.Functions {
   private static void expLanes(float[] src, int srcOffset, float[] dst, int dstOffset, int n, float sign) {
     FloatVector signs = splat(sign);
     for (int i = 0; i < n; i += SPECIES.length()) {
-      FloatVector x = FloatVector.fromArray(SPECIES, src, srcOffset + i).mul(signs).max(EXP_LOWEST).min(EXP_HIGHEST);
+      FloatVector given = FloatVector.fromArray(SPECIES, src, srcOffset + i).mul(signs);
+      // lanes below EXP_LOWEST are computed at it (no subnormal on the way) and then made zero
+      FloatVector x = given.max(EXP_LOWEST).min(EXP_HIGHEST);
       FloatVector t = x.fma(LOG2E, ROUNDING_254);
       FloatVector k = t.sub(ROUNDING_254);
       FloatVector r = k.fma(MINUS_LN2_LOW, k.fma(MINUS_LN2_HIGH, x));
       FloatVector p = EXP_P0.fma(r, EXP_P1).fma(r, EXP_P2).fma(r, EXP_P3).fma(r, EXP_P4).fma(r, EXP_P5);
-      // 2^n as 2^floor(n/2) 2^(n - floor(n/2)), both normal floats for n from -150 to 128
+      // 2^n as 2^floor(n/2) 2^(n - floor(n/2)), both normal floats for n from -126 to 128
       IntVector biased = t.reinterpretAsInts();
       IntVector half = biased.lanewise(VectorOperators.LSHR, 1);
       p.fma(r.mul(r), r).add(ONE).mul(half.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-          .mul(biased.sub(half).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(dst, dstOffset + i);
+          .mul(biased.sub(half).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+          .blend(0f, given.lt(EXP_LOWEST)).intoArray(dst, dstOffset + i);
     }
   }
 
-  /** {@code 1 / (1 + e)} of each element: the logistic function of x, given {@code e = exp(-x)}. */
+  /**
+   * {@code 1 / (1 + e)} of each element: the logistic function of x, given {@code e = exp(-x)}; zero
+   * beyond {@link FloatFunctions#LOGISTIC_LARGEST_EXP}, where the division would give a subnormal (the
+   * lanes there divide by the bound and are then made zero).
+   */
   private static void logisticLanes(float[] src, int srcOffset, float[] dst, int dstOffset, int n) {
     for (int i = 0; i < n; i += SPECIES.length()) {
-      ONE.div(FloatVector.fromArray(SPECIES, src, srcOffset + i).add(ONE)).intoArray(dst, dstOffset + i);
+      FloatVector e = FloatVector.fromArray(SPECIES, src, srcOffset + i);
+      ONE.div(e.min(LOGISTIC_LARGEST_EXP).add(ONE)).blend(0f, e.compare(VectorOperators.GT, LOGISTIC_LARGEST_EXP)).intoArray(dst, dstOffset + i);
     }
   }
 
