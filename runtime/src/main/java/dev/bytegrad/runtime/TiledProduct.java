@@ -73,7 +73,7 @@ final class TiledProduct implements WorkerPool.Job {
   private int cOffset;
   private int ldc;
 
-  /** The rows of a full register tile: 4 or 6. */
+  /** The rows of a full register tile: 4, 6 or 12. */
   private final int rows;
 
   TiledProduct(int threads, int rows) {
@@ -142,13 +142,16 @@ final class TiledProduct implements WorkerPool.Job {
   }
 
   /**
-   * The rows of the tile at row {@code i} of rows ending at {@code end}: a full tile, or of the last
-   * eight rows two tiles of four (32 = 4 x 6 + 2 x 4), of the last five four and one; each kernel reads
-   * a tile of its own height.
+   * The rows of the tile at row {@code i} of rows ending at {@code end}: a full tile; of fewer rows than
+   * that, six (when tiles have twelve), or of the last eight rows two tiles of four (32 = 4 x 6 + 2 x 4),
+   * of the last five four and one; each kernel reads a tile of its own height.
    */
   private int tileRows(int i, int end) {
     int left = end - i;
-    return left == 8 || left == 5 ? 4 : Math.min(rows, left);
+    if (rows == 12 && left >= 12) {
+      return 12;
+    }
+    return left == 8 || left == 5 ? 4 : Math.min(Math.min(rows, 6), left);
   }
 
   /** How many tiles rows {@code 0..end-1} make. */
@@ -296,7 +299,9 @@ final class TiledProduct implements WorkerPool.Job {
           }
         }
         int panelBase = panelZero + panel * panelStride;
-        if (rows == 6) {
+        if (rows == 12) {
+          GemmTiles.tile12(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
+        } else if (rows == 6) {
           GemmTiles.tile6(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);
         } else if (rows == 4) {
           GemmTiles.tile4(aPanel, kc, panels, panelBase, target, targetOffset, targetStride, accumulate);

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed into column panels {@code NR = 2} vectors wide, zero-padded, contiguous along k. C is
  * computed in register tiles of six rows by one panel: twelve vector accumulators, each step along k
  * loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS micro-kernels,
- * sized for the sixteen registers of AVX2 — or of four rows when asked to ({@link #ROWS}). Each row tile
+ * sized for the sixteen registers of AVX2 — or of twelve rows with AVX-512, four when asked to ({@link #ROWS}). Each row tile
  * of op(A) is first copied into a small interleaved panel, so the broadcasts read one contiguous array
  * whose bounds checks the JIT hoists ({@link GemmTiles} holds the packing and the kernels). The loops
  * are blocked the way BLAS blocks them: groups of {@value #PANEL_GROUP} panels, then blocks of at most
@@ -32,11 +32,13 @@ final class VectorGemm implements GemmKernel {
   /** Columns of a packed panel of B, and of a register tile: two vectors. */
   static final int NR = 2 * LANES;
   /**
-   * Rows of a register tile: 6, unless the system property {@code bytegrad.gemm.rows} says 4. Six rows
-   * take twelve of AVX2's sixteen registers; a JIT that schedules the six broadcasts of A ahead of the
-   * multiply-adds spills accumulators, and 4 is the way out (JDK 25's C2 did so while the tile's loop
-   * counted p and indexed A with {@code p * 6}: 38 GFLOP/s against 58 for four rows; see
-   * {@link GemmTiles#tile6} for the loop that fixed it). The tile shape does not change any result's bits.
+   * Rows of a register tile: 12 with AVX-512's sixteen floats a vector (and its 32 registers), else 6,
+   * unless the system property {@code bytegrad.gemm.rows} says 4, 6 or 12. Six rows take twelve of AVX2's
+   * sixteen registers; a JIT that schedules the six broadcasts of A ahead of the multiply-adds spills
+   * accumulators, and 4 is the way out (JDK 25's C2 did so while the tile's loop counted p and indexed A
+   * with {@code p * 6}: 38 GFLOP/s against 58 for four rows; see {@link GemmTiles#tile6} for the loop that
+   * fixed it). Twelve rows take 24 of AVX-512's 32 (see {@link GemmTiles#tile12}). The tile shape does not
+   * change any result's bits.
    */
   static final int ROWS = rows(System.getProperty("bytegrad.gemm.rows"));
   /**
@@ -82,10 +84,10 @@ final class VectorGemm implements GemmKernel {
     this(threads, parallelFlops, ROWS);
   }
 
-  /** As {@link #VectorGemm(int, long)}, with register tiles of {@code rows} rows (4 or 6). */
+  /** As {@link #VectorGemm(int, long)}, with register tiles of {@code rows} rows (4, 6 or 12). */
   VectorGemm(int threads, long parallelFlops, int rows) {
-    if (rows != 4 && rows != 6) {
-      throw new IllegalArgumentException("register tiles have 4 or 6 rows, not " + rows);
+    if (rows != 4 && rows != 6 && rows != 12) {
+      throw new IllegalArgumentException("register tiles have 4, 6 or 12 rows, not " + rows);
     }
     this.parallelFlops = parallelFlops;
     this.rows = rows;
@@ -93,15 +95,19 @@ final class VectorGemm implements GemmKernel {
     this.products = ThreadLocal.withInitial(() -> new TiledProduct(pool.threads(), rows));
   }
 
-  /** The rows of register tiles the property's {@code text} asks for: 6 when it is not set. */
+  /**
+   * The rows of register tiles the property's {@code text} asks for; when it is not set, 12 where vectors
+   * hold sixteen floats or more, else 6.
+   */
   static int rows(String text) {
     if (text == null) {
-      return 6;
+      return LANES >= 16 ? 12 : 6;
     }
     return switch (text.trim()) {
       case "4" -> 4;
       case "6" -> 6;
-      default -> throw new IllegalArgumentException("bytegrad.gemm.rows must be 4 or 6, got '" + text + "'");
+      case "12" -> 12;
+      default -> throw new IllegalArgumentException("bytegrad.gemm.rows must be 4, 6 or 12, got '" + text + "'");
     };
   }
 

@@ -20,7 +20,7 @@ class GemmTest {
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
         {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}, {9, 7, 37}};
     return Stream.of(new ScalarGemm(), new VectorGemm(1, 2_000_000, 6), new VectorGemm(3, 0, 6), new VectorGemm(1, 2_000_000, 4),
-        new VectorGemm(3, 0, 4)).flatMap(kernel ->
+        new VectorGemm(3, 0, 4), new VectorGemm(1, 2_000_000, 12), new VectorGemm(3, 0, 12)).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel instanceof VectorGemm vector
             ? "VectorGemm, " + vector.rows() + "-row tiles, on " + kernel.threads() + " threads"
             : "ScalarGemm", kernel, s[0], s[1], s[2])));
@@ -70,7 +70,7 @@ class GemmTest {
   @Test
   void packA_copiesExactlyItsTile_forBothLayouts_upToTheEndOfA() {
     SplittableRandom random = new SplittableRandom(5);
-    for (int rows : new int[] {4, 6}) {
+    for (int rows : new int[] {4, 6, 12}) {
       for (int k = 1; k <= 21; k++) {
         for (int stride : new int[] {rows, rows + 1, 13}) {
           // without slack, A's last element is the tile's last: no vector may be read past it; with slack,
@@ -126,34 +126,38 @@ class GemmTest {
     int k = 300;
     // 40 columns split by panels over the threads, op(A) packed by both; 16 columns, one panel, by rows
     for (int n : new int[] {16, 40}) {
-      for (int m : new int[] {1, 4, 5, 6, 7, 8, 11, 13, 64, 65}) {
+      for (int m : new int[] {1, 4, 5, 6, 7, 8, 11, 13, 17, 20, 23, 24, 64, 65}) {
         for (boolean transA : new boolean[] {false, true}) {
           float[] a = floats(random(random, m * k));
           float[] b = floats(random(random, k * n));
           int lda = transA ? m : k;
           float[] six = new float[m * n];
           float[] four = new float[m * n];
+          float[] twelve = new float[m * n];
           new VectorGemm(1, 0, 6).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, six, 0, n);
           new VectorGemm(2, 0, 4).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, four, 0, n);
-          assertThat(four).as("%d x %d, A transposed: %b", m, n, transA).isEqualTo(six);
+          new VectorGemm(2, 0, 12).sgemm(transA, false, m, n, k, a, 0, lda, b, 0, n, twelve, 0, n);
+          assertThat(four).as("%d x %d, A transposed: %b, 4 rows", m, n, transA).isEqualTo(six);
+          assertThat(twelve).as("%d x %d, A transposed: %b, 12 rows", m, n, transA).isEqualTo(six);
         }
       }
     }
   }
 
   @Test
-  void tileHeights_otherThanFourOrSix_areRefused() {
+  void tileHeights_otherThanFourSixOrTwelve_areRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VectorGemm(1, 0, 5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 or 6 rows, not 5");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4, 6 or 12 rows, not 5");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> VectorGemm.rows("five"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytegrad.gemm.rows must be 4 or 6, got 'five'");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytegrad.gemm.rows must be 4, 6 or 12, got 'five'");
   }
 
   @Test
-  void tileHeight_isSix_unlessThePropertySaysFour() {
-    assertThat(VectorGemm.rows(null)).isEqualTo(6);
+  void tileHeight_isTwelveWithAvx512_elseSix_unlessThePropertySaysOtherwise() {
+    assertThat(VectorGemm.rows(null)).isEqualTo(VectorGemm.LANES >= 16 ? 12 : 6);
     assertThat(VectorGemm.rows("6")).isEqualTo(6);
     assertThat(VectorGemm.rows(" 4 ")).isEqualTo(4);
+    assertThat(VectorGemm.rows("12")).isEqualTo(12);
   }
 
   @Test
