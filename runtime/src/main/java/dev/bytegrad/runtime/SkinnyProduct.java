@@ -67,6 +67,8 @@ final class SkinnyProduct implements WorkerPool.Job {
   private int bRowsOffset;
   private int bRowStride;
   private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[TRANSPOSED_GROUP * BLOCK]);
+  /** Each thread's sums of a row of the transposed kernel's last rows. */
+  private final ThreadLocal<float[]> tailSums = ThreadLocal.withInitial(() -> new float[0]);
   /** Each thread's accumulators stored for {@link #sum}: twenty vectors. */
   private final ThreadLocal<float[]> accumulators = ThreadLocal.withInitial(() -> new float[2 * WIDE * LANES]);
   private boolean transA;
@@ -470,15 +472,24 @@ final class SkinnyProduct implements WorkerPool.Job {
 
   private void runTransposed(int first, int last) {
     int i = TRANSPOSED_GROUP == GROUP ? blocksOfFive(first, last) : blocksOfTen(first, last);
-    // the last rows of the product, one at a time, in the same order (fused multiply-adds along k)
+    // the last rows of the product, one at a time, in the same order (fused multiply-adds along k), the
+    // row's columns side by side: one column after another, each sum waited for its own last
+    // multiply-add at every step (sixteen rows of a 784-row product took longer than the other 768)
+    float[] sums = tailSums.get();
+    if (sums.length < n) {
+      sums = new float[n];
+      tailSums.set(sums);
+    }
     for (; i < last; i++) {
-      for (int j = 0; j < n; j++) {
-        float sum = 0f;
-        for (int p = 0; p < k; p++) {
-          sum = Math.fma(a[aOffset + p * lda + i], b[bOffset + p * ldb + j], sum);
+      java.util.Arrays.fill(sums, 0, n, 0f);
+      for (int p = 0; p < k; p++) {
+        float x = a[aOffset + p * lda + i];
+        int row = bOffset + p * ldb;
+        for (int j = 0; j < n; j++) {
+          sums[j] = Math.fma(x, b[row + j], sums[j]);
         }
-        c[cOffset + i * ldc + j] = sum;
       }
+      System.arraycopy(sums, 0, c, cOffset + i * ldc, n);
     }
   }
 
@@ -551,8 +562,10 @@ final class SkinnyProduct implements WorkerPool.Job {
 
   /**
    * {@link #blocksOfFive} ten columns at a time, for AVX-512's 32 registers: twenty accumulators, and A
-   * read once for a classifier's ten columns where five at a time read it twice. The softmax regression's
-   * weight gradient (784 x 10 over a batch of 256) took 68 us instead of 88 on a Xeon (JDK 17 and 25).
+   * read once for a classifier's ten columns where five at a time read it twice; then blocks of one vector
+   * of rows. The softmax regression's weight gradient (784 x 10 over a batch of 256) took 68 us instead of
+   * 88 on a Xeon (JDK 17 and 25) with ten columns, and 29-34 us once its last 16 rows (784 = 24 x 32 + 16)
+   * took a vector rather than the scalar loop.
    */
   private int blocksOfTen(int first, int last) {
     float[] tile = scratch.get();
@@ -644,6 +657,54 @@ final class SkinnyProduct implements WorkerPool.Job {
         c91.intoArray(tile, 9 * BLOCK + LANES);
         int columns = Math.min(10, n - j);
         for (int r = 0; r < BLOCK; r++) {
+          int target = cOffset + (i + r) * ldc + j;
+          for (int q = 0; q < columns; q++) {
+            c[target + q] = tile[q * BLOCK + r];
+          }
+        }
+      }
+    }
+    // a last vector's worth of rows (784 = 24 x 32 + 16): ten accumulators
+    for (; i + LANES <= last; i += LANES) {
+      for (int j = 0; j < n; j += 10) {
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        FloatVector c8 = c0;
+        FloatVector c9 = c0;
+        int group = j * k;
+        int ap = aOffset + i;
+        for (int p = 0; p < k; p++, ap += lda) {
+          FloatVector x = FloatVector.fromArray(SPECIES, a, ap);
+          int bp = group + p * 10;
+          c0 = x.fma(FloatVector.broadcast(SPECIES, groups[bp]), c0);
+          c1 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 1]), c1);
+          c2 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 2]), c2);
+          c3 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 3]), c3);
+          c4 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 4]), c4);
+          c5 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 5]), c5);
+          c6 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 6]), c6);
+          c7 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 7]), c7);
+          c8 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 8]), c8);
+          c9 = x.fma(FloatVector.broadcast(SPECIES, groups[bp + 9]), c9);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, BLOCK);
+        c2.intoArray(tile, 2 * BLOCK);
+        c3.intoArray(tile, 3 * BLOCK);
+        c4.intoArray(tile, 4 * BLOCK);
+        c5.intoArray(tile, 5 * BLOCK);
+        c6.intoArray(tile, 6 * BLOCK);
+        c7.intoArray(tile, 7 * BLOCK);
+        c8.intoArray(tile, 8 * BLOCK);
+        c9.intoArray(tile, 9 * BLOCK);
+        int columns = Math.min(10, n - j);
+        for (int r = 0; r < LANES; r++) {
           int target = cOffset + (i + r) * ldc + j;
           for (int q = 0; q < columns; q++) {
             c[target + q] = tile[q * BLOCK + r];

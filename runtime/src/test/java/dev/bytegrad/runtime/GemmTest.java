@@ -18,7 +18,8 @@ class GemmTest {
   static Stream<Arguments> cases() {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
-        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}, {9, 7, 37}};
+        {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}, {9, 7, 37}, {50, 10, 9},
+        {48, 7, 33}};
     return Stream.of(new ScalarGemm(), new VectorGemm(1, 2_000_000, 6), new VectorGemm(3, 0, 6), new VectorGemm(1, 2_000_000, 4),
         new VectorGemm(3, 0, 4), new VectorGemm(1, 2_000_000, 12), new VectorGemm(3, 0, 12)).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel instanceof VectorGemm vector
