@@ -119,12 +119,52 @@ final class JavaExpressions {
 
   static String constant(DType dtype, double value) {
     return switch (dtype) {
-      case F32 -> Double.isInfinite(value) ? (value > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY")
-          : Float.toString((float) value) + "f";
-      case F64 -> Double.isInfinite(value) ? (value > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY")
-          : Double.toString(value);
+      case F32 -> Double.isNaN(value) ? "Float.NaN" : Double.isInfinite(value) ? (value > 0 ? "Float.POSITIVE_INFINITY" : "Float.NEGATIVE_INFINITY")
+          : decimal((float) value) + "f";
+      case F64 -> Double.isNaN(value) ? "Double.NaN" : Double.isInfinite(value) ? (value > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY")
+          : decimal(value);
       case I32 -> Integer.toString((int) value);
     };
+  }
+
+  /**
+   * The shortest decimal that reads back as {@code value} (the nearest of that length), written as
+   * {@link Float#toString} lays it out. Not {@code Float.toString} itself, whose digits changed in JDK 19
+   * (JDK 17 wrote the smallest normal float as 1.17549435E-38, JDK 25 as 1.1754944E-38): the generated
+   * source would then depend on the JDK that generated it.
+   */
+  static String decimal(float value) {
+    return decimal(value, 9, digits -> digits.floatValue() == value);
+  }
+
+  /** {@link #decimal(float)} for a double. */
+  static String decimal(double value) {
+    return decimal(value, 17, digits -> digits.doubleValue() == value);
+  }
+
+  private static String decimal(double value, int maxDigits, java.util.function.Predicate<java.math.BigDecimal> readsBack) {
+    if (value == 0) {
+      return 1 / value < 0 ? "-0.0" : "0.0";
+    }
+    java.math.BigDecimal exact = new java.math.BigDecimal(value);
+    java.math.BigDecimal digits = exact;
+    for (int precision = 1; precision <= maxDigits; precision++) {
+      digits = exact.round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
+      if (readsBack.test(digits)) {
+        break;
+      }
+    }
+    digits = digits.stripTrailingZeros();
+    double magnitude = Math.abs(value);
+    if (magnitude >= 1e-3 && magnitude < 1e7) {
+      String plain = digits.toPlainString();
+      return plain.contains(".") ? plain : plain + ".0";
+    }
+    // d.ddddE<exponent>, at least one digit after the point
+    String unscaled = digits.unscaledValue().abs().toString();
+    int exponent = unscaled.length() - 1 - digits.scale();
+    String fraction = unscaled.length() > 1 ? unscaled.substring(1) : "0";
+    return (digits.signum() < 0 ? "-" : "") + unscaled.charAt(0) + "." + fraction + "E" + exponent;
   }
 
   private static String javaType(DType dtype) {
