@@ -38,7 +38,7 @@ public final class Layers {
     int in = x.shape().dim(1);
     Node weight = x.graph().parameter(name + ".weight", init, x.dtype(), out, in, kernel, kernel);
     Node bias = x.graph().parameter(name + ".bias", Init.zeros(), x.dtype(), out);
-    return Convolutions.conv2d(x, weight, stride, padding).add(bias.reshape(1, out, 1, 1));
+    return Convolutions.conv2d(x, weight, bias, window);
   }
 
   /**

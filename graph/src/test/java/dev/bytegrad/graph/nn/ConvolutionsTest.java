@@ -83,6 +83,98 @@ class ConvolutionsTest {
   }
 
   @Test
+  void conv2d_withABias_addsItToEveryPositionOfItsChannel_forStridesPaddingsAndDilations() {
+    SplittableRandom random = new SplittableRandom(5);
+    Convolutions.Window[] windows = {
+        Convolutions.Window.square(3, 1, 0), Convolutions.Window.square(3, 2, 1),
+        new Convolutions.Window(new int[] {2, 3}, new int[] {1, 2}, new int[] {0, 1}, new int[] {1, 0}, new int[] {2, 1})};
+    for (Convolutions.Window window : windows) {
+      Graph g = new Graph();
+      Node x = g.input("x", DType.F64, 2, 3, 7, 6);
+      Node w = g.input("w", DType.F64, 4, 3, window.kernel()[0], window.kernel()[1]);
+      Node b = g.input("b", DType.F64, 4);
+      Tensor xv = random(random, 2, 3, 7, 6);
+      Tensor wv = random(random, 4, 3, window.kernel()[0], window.kernel()[1]);
+      Tensor bv = random(random, 4);
+      Tensor actual = Interpreter.float64().evaluate(Convolutions.conv2d(x, w, b, window), Map.of(x, xv, w, wv, b, bv));
+      double[] expected = direct(xv, wv, window);
+      int perChannel = window.positions(0, 7) * window.positions(1, 6);
+      for (int i = 0; i < expected.length; i++) {
+        double bias = bv.doubles()[i / perChannel % 4];
+        assertThat(actual.doubles()[i]).as("%s [%d]", window, i).isCloseTo(expected[i] + bias, within(1e-12));
+      }
+    }
+  }
+
+  @Test
+  void conv2d_withABias_gradientsMatchFiniteDifferences() {
+    Graph g = new Graph();
+    Node x = g.input("x", DType.F64, 2, 2, 5, 5);
+    Node w = g.input("w", DType.F64, 3, 2, 3, 3);
+    Node b = g.input("b", DType.F64, 3);
+    Node loss = Convolutions.conv2d(x, w, b, Convolutions.Window.square(3, 2, 1)).tanh().square().sum();
+    SplittableRandom random = new SplittableRandom(6);
+    GradientCheck.Report report = GradientCheck.check(loss, List.of(x, w, b),
+        Map.of(x, random(random, 2, 2, 5, 5), w, random(random, 3, 2, 3, 3), b, random(random, 3)));
+    assertThat(report.worstRelativeError()).as(report.toString()).isLessThan(1e-6);
+  }
+
+  @Test
+  void conv2d_withABiasOfTheWrongShape_saysWhatItNeeds() {
+    Graph g = new Graph();
+    Node x = g.input("x", 2, 3, 7, 6);
+    Node w = g.input("w", 4, 3, 3, 3);
+    Node b = g.input("b", 3);
+    assertThatThrownBy(() -> Convolutions.conv2d(x, w, b, Convolutions.Window.square(3, 1, 0)))
+        .isInstanceOf(GraphBuildException.class).hasMessageContaining("bias [O]").hasMessageContaining("f32[3]");
+  }
+
+  @Test
+  void pooling_overWindowsThatTileTheImage_matchesTheDirectDefinition() {
+    Graph g = new Graph();
+    Node x = g.input("x", DType.F64, 2, 3, 4, 6);
+    Tensor xv = random(new SplittableRandom(7), 2, 3, 4, 6);
+    // ties within a window: its maximum all the same
+    xv.doubles()[0] = xv.doubles()[1];
+    for (int size : new int[] {1, 2}) {
+      Tensor max = Interpreter.float64().evaluate(Convolutions.maxPool2d(x, size, size, 0), Map.of(x, xv));
+      Tensor avg = Interpreter.float64().evaluate(Convolutions.avgPool2d(x, size, size, 0), Map.of(x, xv));
+      int oh = 4 / size;
+      int ow = 6 / size;
+      assertThat(max.shape()).isEqualTo(Shape.of(2, 3, oh, ow));
+      for (int nc = 0; nc < 6; nc++) {
+        for (int i = 0; i < oh; i++) {
+          for (int j = 0; j < ow; j++) {
+            double m = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int a = 0; a < size; a++) {
+              for (int b = 0; b < size; b++) {
+                double v = xv.doubles()[(nc * 4 + size * i + a) * 6 + size * j + b];
+                m = Math.max(m, v);
+                sum += v;
+              }
+            }
+            assertThat(max.doubles()[(nc * oh + i) * ow + j]).as("max %d, %d %d %d", size, nc, i, j).isEqualTo(m);
+            assertThat(avg.doubles()[(nc * oh + i) * ow + j]).isCloseTo(sum / (size * size), within(1e-15));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void pooling_overWindowsThatTileTheImage_gradientsMatchFiniteDifferences() {
+    for (boolean maxPool : new boolean[] {true, false}) {
+      Graph g = new Graph();
+      Node x = g.input("x", DType.F64, 2, 3, 4, 6);
+      Node pooled = maxPool ? Convolutions.maxPool2d(x, 2, 2, 0) : Convolutions.avgPool2d(x, 2, 2, 0);
+      Node loss = pooled.tanh().square().sum();
+      GradientCheck.Report report = GradientCheck.check(loss, List.of(x), Map.of(x, random(new SplittableRandom(8), 2, 3, 4, 6)));
+      assertThat(report.worstRelativeError()).as((maxPool ? "max " : "average ") + report).isLessThan(1e-6);
+    }
+  }
+
+  @Test
   void pooling_matchesTheDirectDefinition() {
     Graph g = new Graph();
     Node x = g.input("x", DType.F64, 2, 3, 5, 6);
