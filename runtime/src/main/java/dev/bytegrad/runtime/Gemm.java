@@ -74,6 +74,23 @@ public final class Gemm {
     kernel.sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
+  /**
+   * {@link #sgemm} where B is made of rows of a table, as a gather followed by a product would make it:
+   * B's floats {@code b[x]} (read at {@code b[p*ldb + j]}, or {@code b[j*ldb + p]} when {@code transB},
+   * from offset 0) are {@code table[tableOffset + rows[rowsOffset + x / rowLength] * rowLength + x % rowLength]}.
+   * A convolution's patch matrix (im2col) is such a B: its table, the images with a row per pixel, fits
+   * in the L2 cache where the patch matrix (LeNet's second layer: 8 MB) does not, and the vector kernel
+   * packs B straight from it. Results are those of {@link #sgemm} on the gathered B, to the bit.
+   */
+  public static void sgemmGathered(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+      float[] table, int tableOffset, int rowLength, int[] rows, int rowsOffset, int ldb, float[] c, int cOffset, int ldc) {
+    if (rowLength < 1) {
+      throw new IllegalArgumentException("gathered rows must be at least one float long, got " + rowLength);
+    }
+    kernel.sgemmGathered(transA, transB, m, n, k, a, aOffset, lda, table, tableOffset, rowLength, rows, rowsOffset, ldb,
+        c, cOffset, ldc);
+  }
+
   /** Runs {@code job} in {@code parts} parts on the threads of the products (see {@link Parallel}). */
   static void parallel(WorkerPool.Job job, int parts) {
     kernel.parallel(job, parts);

@@ -14,6 +14,16 @@ interface GemmKernel {
     sgemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
+  /**
+   * {@link Gemm#sgemmGathered}: here by gathering B's rows into a scratch array of the calling thread and
+   * multiplying that; a kernel that can read the table while it packs B overrides it.
+   */
+  default void sgemmGathered(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+      float[] table, int tableOffset, int rowLength, int[] rows, int rowsOffset, int ldb, float[] c, int cOffset, int ldc) {
+    float[] b = GatheredRows.gather(table, tableOffset, rowLength, rows, rowsOffset, GatheredRows.span(transB, n, k, ldb));
+    sgemm(transA, transB, m, n, k, a, aOffset, lda, b, 0, ldb, c, cOffset, ldc);
+  }
+
   /** Forgets every packed B kept by {@link #sgemmConstantB}: their contents may change from now on. */
   default void newEpoch() {
   }

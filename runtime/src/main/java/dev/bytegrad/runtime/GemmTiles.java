@@ -93,6 +93,74 @@ final class GemmTiles {
   }
 
   /**
+   * {@link #pack} where B is made of rows of {@code table} ({@link GatheredRows}): every row of B
+   * ({@code ldb} floats, a multiple of {@code rowLength}) is whole rows of the table, and without
+   * {@code transB} a panel's {@code NR} columns lie within one of them ({@code rowLength} a multiple of
+   * NR), so each is copied as it would be from B; transposed, each block of k is split where table rows
+   * meet.
+   */
+  static void packGathered(boolean transB, int n, int p0, int p1, float[] table, int tableOffset, int rowLength, int[] rows,
+      int rowsOffset, int ldb, float[] packed, int base, int firstPanel, int lastPanel, int panelStride, int originRow) {
+    int fullPanels = Math.max(firstPanel, Math.min(n / NR, lastPanel));
+    int perRow = ldb / rowLength;
+    if (!transB) {
+      for (int p = p0; p < p1; p++) {
+        int rowBase = rowsOffset + p * perRow;
+        for (int panel = firstPanel; panel < fullPanels; panel++) {
+          int j = panel * NR;
+          int source = tableOffset + rows[rowBase + j / rowLength] * rowLength + j % rowLength;
+          int target = base + (panel - firstPanel) * panelStride + (p - originRow) * NR;
+          FloatVector.fromArray(SPECIES, table, source).intoArray(packed, target);
+          FloatVector.fromArray(SPECIES, table, source + LANES).intoArray(packed, target + LANES);
+        }
+      }
+    } else {
+      // op(B)'s column j is B's row j: the table's rows rows[j * perRow + q / rowLength], q along k
+      for (int panel = firstPanel; panel < fullPanels; panel++) {
+        int start = base + (panel - firstPanel) * panelStride - originRow * NR;
+        for (int q0 = p0; q0 < p1; ) {
+          int q1 = Math.min(Math.min(p1, q0 + PACK_K), (q0 / rowLength + 1) * rowLength);
+          int piece = rowsOffset + q0 / rowLength;
+          int shift = q0 % rowLength - q0;
+          for (int jj = 0; jj < NR; jj += 8) {
+            int j = panel * NR + jj;
+            int s0 = tableOffset + rows[piece + j * perRow] * rowLength + shift;
+            int s1 = tableOffset + rows[piece + (j + 1) * perRow] * rowLength + shift;
+            int s2 = tableOffset + rows[piece + (j + 2) * perRow] * rowLength + shift;
+            int s3 = tableOffset + rows[piece + (j + 3) * perRow] * rowLength + shift;
+            int s4 = tableOffset + rows[piece + (j + 4) * perRow] * rowLength + shift;
+            int s5 = tableOffset + rows[piece + (j + 5) * perRow] * rowLength + shift;
+            int s6 = tableOffset + rows[piece + (j + 6) * perRow] * rowLength + shift;
+            int s7 = tableOffset + rows[piece + (j + 7) * perRow] * rowLength + shift;
+            for (int p = q0; p < q1; p++) {
+              int target = start + p * NR + jj;
+              packed[target] = table[s0 + p];
+              packed[target + 1] = table[s1 + p];
+              packed[target + 2] = table[s2 + p];
+              packed[target + 3] = table[s3 + p];
+              packed[target + 4] = table[s4 + p];
+              packed[target + 5] = table[s5 + p];
+              packed[target + 6] = table[s6 + p];
+              packed[target + 7] = table[s7 + p];
+            }
+          }
+          q0 = q1;
+        }
+      }
+    }
+    if (lastPanel * NR > n && lastPanel > firstPanel) {
+      int start = base + (lastPanel - 1 - firstPanel) * panelStride - originRow * NR;
+      for (int p = p0; p < p1; p++) {
+        for (int jj = 0; jj < NR; jj++) {
+          int j = (lastPanel - 1) * NR + jj;
+          packed[start + p * NR + jj] = j >= n ? 0f
+              : GatheredRows.at(table, tableOffset, rowLength, rows, rowsOffset, transB ? j * ldb + p : p * ldb + j);
+        }
+      }
+    }
+  }
+
+  /**
    * Six rows of C times one panel, at {@code c[cOffset + r*ldc + jj]}: written, or added to when
    * {@code accumulate}. The tile of A is {@code a[p*6 + r]}, indexed from zero: an offset added to that
    * index cost the kernel 15% (the JIT's bounds checks and addressing). The loop steps that index itself,

@@ -72,6 +72,10 @@ final class TiledProduct implements WorkerPool.Job {
   private float[] c;
   private int cOffset;
   private int ldc;
+  /** When B is made of a table's rows ({@link GatheredRows}, {@link #b} the table): which rows, else null. */
+  private int[] gathered;
+  private int rowsOffset;
+  private int rowLength;
 
   /** The rows of a full register tile: 4, 6 or 12. */
   private final int rows;
@@ -104,6 +108,24 @@ final class TiledProduct implements WorkerPool.Job {
     this.prepacked = false;
     this.keeping = false;
     this.aShared = false;
+    this.gathered = null;
+  }
+
+  /** B is made of rows {@code rows[rowsOffset...]} of the table passed as B, each {@code rowLength} floats. */
+  void gatherRows(int[] rows, int rowsOffset, int rowLength) {
+    this.gathered = rows;
+    this.rowsOffset = rowsOffset;
+    this.rowLength = rowLength;
+  }
+
+  /** {@link GemmTiles#pack} from B, or from the table its rows are gathered from. */
+  private void pack(int p0, int p1, float[] packed, int base, int firstPanel, int lastPanel, int panelStride, int originRow) {
+    if (gathered == null) {
+      GemmTiles.pack(transB, n, p0, p1, b, bOffset, ldb, packed, base, firstPanel, lastPanel, panelStride, originRow);
+    } else {
+      GemmTiles.packGathered(transB, n, p0, p1, b, bOffset, rowLength, gathered, rowsOffset, ldb, packed, base, firstPanel,
+          lastPanel, panelStride, originRow);
+    }
   }
 
   /**
@@ -205,7 +227,7 @@ final class TiledProduct implements WorkerPool.Job {
       panels = packed;
     }
     if (!prepacked) {
-      GemmTiles.pack(transB, n, 0, k, b, bOffset, ldb, panels, 0, 0, (n + NR - 1) / NR, NR * k, 0);
+      pack(0, k, panels, 0, 0, (n + NR - 1) / NR, NR * k, 0);
     }
     packedAll = true;
   }
@@ -253,9 +275,9 @@ final class TiledProduct implements WorkerPool.Job {
           source = groupPanels[part];
           panelStride = NR * kc;
           panelZero = -group * panelStride;
-          GemmTiles.pack(transB, n, p0, p0 + kc, b, bOffset, ldb, source, 0, group, groupEnd, panelStride, p0);
+          pack(p0, p0 + kc, source, 0, group, groupEnd, panelStride, p0);
         } else if (pack) {
-          GemmTiles.pack(transB, n, p0, p0 + kc, b, bOffset, ldb, source, group * panelStride, group, groupEnd, panelStride, 0);
+          pack(p0, p0 + kc, source, group * panelStride, group, groupEnd, panelStride, 0);
         }
         rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part, source, panelZero, panelStride);
         if (p0 + kc >= k) {

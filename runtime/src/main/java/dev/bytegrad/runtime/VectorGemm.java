@@ -138,6 +138,26 @@ final class VectorGemm implements GemmKernel {
     product(true, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
   }
 
+  /**
+   * Packs B straight from the table when every panel's columns (or, transposed, every block of k) lie
+   * within the table's rows, and the product is not one {@link SkinnyProduct} takes (it reads B in
+   * place); otherwise the rows are gathered into a copy first.
+   */
+  @Override
+  public void sgemmGathered(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+      float[] table, int tableOffset, int rowLength, int[] rows, int rowsOffset, int ldb, float[] c, int cOffset, int ldc) {
+    boolean packable = ldb % rowLength == 0 && (transB || rowLength % NR == 0);
+    if (m == 0 || n == 0 || !packable || skinny(transA, transB, m, n, k)) {
+      GemmKernel.super.sgemmGathered(transA, transB, m, n, k, a, aOffset, lda, table, tableOffset, rowLength, rows,
+          rowsOffset, ldb, c, cOffset, ldc);
+      return;
+    }
+    TiledProduct product = products.get();
+    product.set(transA, transB, m, n, k, a, aOffset, lda, table, tableOffset, ldb, c, cOffset, ldc);
+    product.gatherRows(rows, rowsOffset, rowLength);
+    tiled(product, m, n, k);
+  }
+
   @Override
   public void newEpoch() {
     epoch.incrementAndGet();
@@ -148,7 +168,7 @@ final class VectorGemm implements GemmKernel {
     if (m == 0 || n == 0) {
       return;
     }
-    if (!transB && n <= SkinnyProduct.COLUMNS && k >= LANES || SkinnyProduct.isDotProduct(transA, transB, m, n, k)) {
+    if (skinny(transA, transB, m, n, k)) {
       SkinnyProduct skinny = skinnies.get();
       skinny.set(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
       pool.run(skinny, 2L * m * n * k < parallelFlops ? 1 : skinny.blocks());
@@ -159,6 +179,16 @@ final class VectorGemm implements GemmKernel {
     if (constantB) {
       product.useKept(epoch.get());
     }
+    tiled(product, m, n, k);
+  }
+
+  /** Whether {@link SkinnyProduct} computes this product rather than {@link TiledProduct}. */
+  private static boolean skinny(boolean transA, boolean transB, int m, int n, int k) {
+    return !transB && n <= SkinnyProduct.COLUMNS && k >= LANES || SkinnyProduct.isDotProduct(transA, transB, m, n, k);
+  }
+
+  /** Runs {@code product}, set up, on the pool: split by panels or by row tiles, or on this thread alone. */
+  private void tiled(TiledProduct product, int m, int n, int k) {
     int panels = (n + NR - 1) / NR;
     int tiles = product.tileCount(m);
     boolean splitRows = panels < pool.threads() && panels < tiles || pool.threads() > 1 && n <= m && tiles >= pool.threads();

@@ -355,6 +355,54 @@ class GemmTest {
     }
   }
 
+  /**
+   * B made of a table's rows: the product equals, bit for bit, the same kernel's product on the gathered
+   * copy, packed from the table (rows of 64 or 32 floats) or gathered first (rows of 7, and skinny shapes),
+   * with row remainders, partial panels, blocks of k across table rows, offsets, and threads.
+   */
+  @Test
+  void gatheredB_givesTheBitsOfTheProductOnTheGatheredCopy_onEveryKernel() {
+    SplittableRandom random = new SplittableRandom(11);
+    int[][] shapes = {{50, 100, 70}, {13, 64, 300}, {20, 26, 576}, {7, 10, 64}, {30, 200, 9}};
+    GemmKernel[] kernels = {new ScalarGemm(), new VectorGemm(1, 2_000_000, 12), new VectorGemm(3, 0, 12),
+        new VectorGemm(2, 0, 6), new VectorGemm(1, 0, 4)};
+    for (int rowLength : new int[] {64, 32, 7}) {
+      int tableRows = 40;
+      float[] table = floats(random(random, 3 + tableRows * rowLength));
+      for (int[] shape : shapes) {
+        for (boolean transA : new boolean[] {false, true}) {
+          for (boolean transB : new boolean[] {false, true}) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            // B's rows a whole number of table rows, one row longer than op(B) needs where it divides
+            int width = transB ? k : n;
+            int ldb = (width + rowLength - 1) / rowLength * rowLength;
+            int rowCount = ((transB ? n : k) * ldb) / rowLength;
+            int[] rows = new int[5 + rowCount];
+            for (int i = 0; i < rows.length; i++) {
+              rows[i] = random.nextInt(tableRows);
+            }
+            float[] b = new float[rowCount * rowLength];
+            for (int x = 0; x < b.length; x++) {
+              b[x] = table[3 + rows[5 + x / rowLength] * rowLength + x % rowLength];
+            }
+            float[] a = floats(random(random, 2 + m * k));
+            int lda = transA ? m : k;
+            for (GemmKernel kernel : kernels) {
+              float[] want = new float[1 + m * n];
+              float[] got = new float[1 + m * n];
+              kernel.sgemm(transA, transB, m, n, k, a, 2, lda, b, 0, ldb, want, 1, n);
+              kernel.sgemmGathered(transA, transB, m, n, k, a, 2, lda, table, 3, rowLength, rows, 5, ldb, got, 1, n);
+              assertThat(got).as("%s, rows of %d, %dx%dx%d %s%s", kernel.getClass().getSimpleName(), rowLength, m, n, k,
+                  transA ? "A^T " : "", transB ? "B^T" : "").isEqualTo(want);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void constantB_isPackedOncePerEpoch_andGivesTheSameBitsAsAFreshProduct() {
     SplittableRandom random = new SplittableRandom(7);
