@@ -85,6 +85,35 @@ class ConvolutionStepTest {
   }
 
   @Test
+  void patchMatrices_areReadByTheProductsFromTheirTables_neverGatheredIntoABuffer() {
+    Cnn cnn = Cnn.create();
+    for (Backend backend : List.of(Backend.ASM, Backend.JAVAPOET)) {
+      Compiled compiled = GraphCompiler.compileStep("cnn", cnn.training(), List.of(cnn.x(), cnn.y()), backend);
+      String loops = dev.bytegrad.codegen.loop.LoopPrinter.print(compiled.program());
+      // each convolution's forward product and kernel gradient read its patches from its table; the two
+      // gathers left take the average pooling's windows (they overlap) and the loss's logit of each label
+      assertThat(occurrences(loops, "(b: rows of ")).as(backend + "\n" + loops).isEqualTo(4);
+      assertThat(occurrences(loops, " = gather ")).as(backend + "\n" + loops).isEqualTo(2);
+      if (backend == Backend.ASM) {
+        java.io.StringWriter problems = new java.io.StringWriter();
+        org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(compiled.classFile()),
+            getClass().getClassLoader(), false, new java.io.PrintWriter(problems));
+        assertThat(problems.toString()).isEmpty();
+      }
+    }
+    String source = GraphCompiler.compileStep("cnn", cnn.training(), List.of(cnn.x(), cnn.y()), Backend.JAVAPOET).javaSource();
+    assertThat(occurrences(source, "Gemm.sgemmGathered(")).isEqualTo(4);
+  }
+
+  private static int occurrences(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
+    }
+    return count;
+  }
+
+  @Test
   void compiledCnnStep_allocatesNothingAfterWarmUp() {
     Cnn cnn = Cnn.create();
     CompiledFunction step = GraphCompiler.compileStep("cnn", cnn.training(), List.of(cnn.x(), cnn.y()), Backend.ASM)

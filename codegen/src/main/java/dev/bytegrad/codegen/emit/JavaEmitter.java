@@ -312,6 +312,14 @@ public final class JavaEmitter {
   }
 
   private CodeBlock emitGemm(Stmt.Gemm gemm) {
+    if (gemm.rows() != null) {
+      return CodeBlock.of("$T.sgemmGathered($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L);\n", Gemm.class,
+          gemm.transA(), gemm.transB(), gemm.m(), gemm.n(), gemm.k(),
+          expressions.array(gemm.a()), expressions.offset(gemm.a(), gemm.aOffset()), gemm.lda(),
+          expressions.array(gemm.b()), expressions.offset(gemm.b(), gemm.bOffset()), gemm.rowLength(),
+          expressions.array(gemm.rows()), expressions.offset(gemm.rows(), new dev.bytegrad.codegen.loop.Expr.Const(DType.I32, 0)), gemm.ldb(),
+          expressions.array(gemm.c()), expressions.offset(gemm.c(), gemm.cOffset()), gemm.ldc());
+    }
     return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L);\n", Gemm.class,
         gemm.c().dtype() == DType.F32 ? (gemm.constantB() ? "sgemmConstantB" : "sgemm") : "dgemm", gemm.transA(), gemm.transB(), gemm.m(), gemm.n(), gemm.k(),
         expressions.array(gemm.a()), expressions.offset(gemm.a(), gemm.aOffset()), gemm.lda(),

@@ -98,6 +98,9 @@ public final class LoopPrinter {
           g.m(), g.n(), g.k(), g.transA() ? "T " : "", g.a().name(), expression(g.aOffset(), 0), g.lda(),
           g.transB() ? "T " : "", g.b().name(), expression(g.bOffset(), 0), g.ldb(), g.c().name(),
           expression(g.cOffset(), 0), g.ldc()));
+      if (g.rows() != null) {
+        text.append(String.format(" (b: rows of %d picked by %s)", g.rowLength(), g.rows().name()));
+      }
     }
     text.append('\n');
   }

@@ -62,10 +62,6 @@ public sealed interface Stmt {
   record Assign(Expr.Var local, Expr value) implements Stmt {}
 
   /**
-   * {@code c[cOffset..] = op(a) op(b)} by the runtime's GEMM for the buffers' dtype (see
-   * {@code dev.bytegrad.runtime.Gemm} for the meaning of each argument).
-   */
-  /**
    * Runs {@code kernel}, a kernel of its own method, passing {@code arguments} for its parameters: the
    * body of a loop over steps (a scan) calls the kernels of one step this way. Called kernels are emitted
    * once, after the kernels of the program.
@@ -84,18 +80,33 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * {@code c[cOffset..] = op(a) op(b)} by the runtime's GEMM for the buffers' dtype (see
+   * {@code dev.bytegrad.runtime.Gemm} for the meaning of each argument). When {@code rows} is not null,
+   * B is made of rows of the table {@code b}, {@code rowLength} floats each, picked by the ints of
+   * {@code rows} from its start ({@code Gemm.sgemmGathered}; {@code bOffset} is the table's): a gather
+   * read by the product rather than written out.
+   */
   record Gemm(boolean transA, boolean transB, int m, int n, int k,
       Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,
-      Buffer c, Expr cOffset, int ldc, boolean constantB) implements Stmt {
+      Buffer c, Expr cOffset, int ldc, boolean constantB, Buffer rows, int rowLength) implements Stmt {
     /** A product whose B may change from call to call. */
     public Gemm(boolean transA, boolean transB, int m, int n, int k, Buffer a, Expr aOffset, int lda, Buffer b, Expr bOffset, int ldb,
         Buffer c, Expr cOffset, int ldc) {
-      this(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, false);
+      this(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, false, null, 0);
     }
 
     /** The same product, its B marked constant within the current loop ({@code Gemm.sgemmConstantB}). */
     public Gemm withConstantB() {
-      return new Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, true);
+      if (rows != null) {
+        throw new IllegalStateException("a product of gathered rows has no constant B to keep");
+      }
+      return new Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, true, rows, rowLength);
+    }
+
+    /** The same product, with its three offsets replaced. */
+    public Gemm withOffsets(Expr aOffset, Expr bOffset, Expr cOffset) {
+      return new Gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, constantB, rows, rowLength);
     }
   }
 

@@ -27,7 +27,8 @@ import java.util.Set;
  * <p>A node is materialized when it is a result of the function, an operation with a kernel of its own
  * (reductions, matmul, gather, scatter-add, concat), a matmul operand (GEMM reads buffers), a gathered
  * table, or when fusing it would evaluate it more than once per element — several consumers, or a
- * broadcast that repeats it.
+ * broadcast that repeats it. A gather that only products read, as rows of its table, is left to them
+ * ({@link #gathersReadByProducts}).
  */
 final class Fusion {
   private Fusion() {}
@@ -96,6 +97,65 @@ final class Fusion {
         || node.op() instanceof Slice || node.op() instanceof StopGradient;
   }
 
+  /**
+   * The gathers that only matrix products read, each as its B made of whole rows of the gather's table
+   * ({@link MatrixOperand#wholeTableRows}), through views alone: the products read the table instead
+   * ({@code Gemm.sgemmGathered}), and the gather gets neither buffer nor kernel. A convolution's patch
+   * matrix, read by its forward product and its kernel's gradient, is such a gather: LeNet's second
+   * layer's is 8 MB, written and read back twice a step, where its table is 0.7 MB.
+   */
+  private static Set<Node> gathersReadByProducts(List<Node> order, Map<Node, List<Node>> users) {
+    Map<Node, Set<Node>> chains = new HashMap<>();
+    Set<Node> refused = new HashSet<>();
+    for (Node node : order) {
+      if (!(node.op() instanceof MatMul) || node.shape().rank() != 2) {
+        continue;
+      }
+      MatrixOperand b = MatrixOperand.resolve(node.input(1));
+      int rowLength = b.transposed() ? node.input(0).shape().dim(-1) : node.shape().dim(-1);
+      if (!b.gatheredRows()) {
+        continue;
+      }
+      if (!b.wholeTableRows(rowLength)) {
+        refused.add(b.stored());
+        continue;
+      }
+      // the views between the product and the gather: the nodes MatrixOperand walked through
+      Set<Node> chain = chains.computeIfAbsent(b.stored(), g -> new HashSet<>());
+      chain.add(node);
+      for (Node view = node.input(1); view != b.stored(); view = view.input(0)) {
+        chain.add(view);
+      }
+    }
+    Set<Node> result = new HashSet<>();
+    chains.forEach((gather, chain) -> {
+      if (!refused.contains(gather) && onlyReadBy(gather, chain, users)) {
+        result.add(gather);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Whether every use of {@code node} lies on {@code chain}: each user is a view of the chain (whose own
+   * users must be too) or a product of it, reading it as its B.
+   */
+  private static boolean onlyReadBy(Node node, Set<Node> chain, Map<Node, List<Node>> users) {
+    for (Node user : users.getOrDefault(node, List.of())) {
+      if (!chain.contains(user)) {
+        return false;
+      }
+      if (user.op() instanceof MatMul) {
+        if (user.input(0) == node || user.input(1) != node) {
+          return false;
+        }
+      } else if (!isView(user) || !onlyReadBy(user, chain, users)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The materialized nodes among {@code order} (topologically ordered), given the function's results. */
   static Set<Node> materialize(List<Node> order, Set<Node> results) {
     Map<Node, List<Node>> users = new HashMap<>();
@@ -106,6 +166,7 @@ final class Fusion {
     }
     Set<Node> materialized = new HashSet<>();
     Set<Node> needBuffer = new HashSet<>();
+    Set<Node> readByProducts = gathersReadByProducts(order, users);
     Map<Node, Double> evaluations = new HashMap<>();
     for (int i = order.size() - 1; i >= 0; i--) {
       Node node = order.get(i);
@@ -119,8 +180,10 @@ final class Fusion {
       if (node.op() instanceof Leaf) {
         continue;
       }
-      boolean repeated = evaluated > 1 && !isView(node);
-      if (results.contains(node) || hasKernel(node) || needBuffer.contains(node) || repeated || arrayFunction(node) != null) {
+      boolean readByProduct = readByProducts.contains(node);
+      boolean repeated = evaluated > 1 && !isView(node) && !readByProduct;
+      boolean ownKernel = hasKernel(node) && !readByProduct;
+      if (results.contains(node) || ownKernel || needBuffer.contains(node) || repeated || arrayFunction(node) != null) {
         materialized.add(node);
       }
       if (arrayFunction(node) != null) {
@@ -129,7 +192,10 @@ final class Fusion {
       }
       if (node.op() instanceof MatMul) {
         needBuffer.add(MatrixOperand.resolve(node.input(0)).stored());
-        needBuffer.add(MatrixOperand.resolve(node.input(1)).stored());
+        Node b = MatrixOperand.resolve(node.input(1)).stored();
+        if (!readByProducts.contains(b)) {
+          needBuffer.add(b);
+        }
       } else if (node.op() instanceof Gather) {
         needBuffer.add(node.input(0));
       } else if (node.op() instanceof Scan scan) {

@@ -69,8 +69,7 @@ final class IndexSimplifier {
       return result;
     }
     Stmt.Gemm g = (Stmt.Gemm) stmt;
-    return new Stmt.Gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.a(), expr(g.aOffset()), g.lda(), g.b(),
-        expr(g.bOffset()), g.ldb(), g.c(), expr(g.cOffset()), g.ldc(), g.constantB());
+    return g.withOffsets(expr(g.aOffset()), expr(g.bOffset()), expr(g.cOffset()));
   }
 
   private Expr expr(Expr e) {

@@ -204,7 +204,6 @@ final class KernelBuilder {
     MatrixOperand a = MatrixOperand.resolve(node.input(0));
     MatrixOperand b = MatrixOperand.resolve(node.input(1));
     Buffer bufferA = stored(a);
-    Buffer bufferB = stored(b);
     Buffer c = buffers.get(node);
     int m = node.shape().dim(-2);
     int n = node.shape().dim(-1);
@@ -213,6 +212,23 @@ final class KernelBuilder {
     if (batches == 0) {
       return List.of();
     }
+    if (!buffers.containsKey(b.stored()) && b.gatheredRows()) {
+      // a gather that Fusion left to the product: B read from the table, through the indices
+      Node table = b.stored().input(0);
+      Node indices = b.stored().input(1);
+      Buffer tableBuffer = buffers.get(table);
+      Buffer rows = buffers.get(indices);
+      if (batches != 1 || tableBuffer == null || rows == null) {
+        throw new IllegalStateException("gathered matmul operand " + b.stored() + " has no table or indices to read");
+      }
+      reads.add(tableBuffer);
+      reads.add(rows);
+      loaded.add(table);
+      loaded.add(indices);
+      return List.of(new Stmt.Gemm(a.transposed(), b.transposed(), m, n, k, bufferA, Exprs.index(0), a.transposed() ? m : k,
+          tableBuffer, Exprs.index(0), b.transposed() ? k : n, c, Exprs.index(0), n, false, rows, table.shape().dim(1)));
+    }
+    Buffer bufferB = stored(b);
     Expr.Var batch = new Expr.Var("batch", dev.bytegrad.runtime.DType.I32);
     Expr at = batches == 1 ? Exprs.index(0) : batch;
     Stmt gemm = new Stmt.Gemm(a.transposed(), b.transposed(), m, n, k,

@@ -37,6 +37,28 @@ record MatrixOperand(Node stored, boolean transposed, boolean batchBroadcast) {
     }
   }
 
+  /**
+   * Whether a product can read this operand, its B, as rows of the table its gather picks rather than from a
+   * buffer of the gather's own ({@code Gemm.sgemmGathered}): the stored node is a gather of whole rows of a
+   * matrix by a vector of indices, and each row of the stored matrix (the product's rows of B, or its
+   * columns when transposed) is made of whole rows of the table. A convolution's patches are such an
+   * operand.
+   */
+  boolean gatheredRows() {
+    if (!(stored.op() instanceof dev.bytegrad.graph.op.Gather) || batchBroadcast
+        || stored.dtype() != dev.bytegrad.runtime.DType.F32) {
+      return false;
+    }
+    Node table = stored.input(0);
+    Node indices = stored.input(1);
+    return table.shape().rank() == 2 && indices.shape().rank() == 1 && table.shape().dim(1) > 0;
+  }
+
+  /** Whether {@code matrixColumns}, the stored matrix's row length, is made of whole rows of the table ({@link #gatheredRows}). */
+  boolean wholeTableRows(int matrixColumns) {
+    return gatheredRows() && matrixColumns % stored.input(0).shape().dim(1) == 0;
+  }
+
   private static boolean keepsLastTwo(Node reshape) {
     Node input = reshape.input(0);
     return input.shape().rank() >= 2 && input.shape().dim(-1) == reshape.shape().dim(-1)

@@ -218,7 +218,7 @@ final class ScanChunks {
 
   /** A product whose rows are the batch's: over the chunk's rows, B being something the loop does not write. */
   private Stmt gemm(Stmt.Gemm gemm) {
-    if (gemm.transA() || gemm.m() != batch || written.contains(gemm.b())) {
+    if (gemm.transA() || gemm.m() != batch || written.contains(gemm.b()) || gemm.rows() != null) {
       return null;
     }
     Expr.Var row = new Expr.Var("chunks_row", DType.I32);
@@ -235,7 +235,8 @@ final class ScanChunks {
     return new Stmt.Gemm(false, gemm.transB(), rows, gemm.n(), gemm.k(),
         gemm.a(), Exprs.add(gemm.aOffset(), Exprs.mul(CHUNK, Exprs.index(rows * gemm.lda()))), gemm.lda(),
         gemm.b(), gemm.bOffset(), gemm.ldb(),
-        gemm.c(), Exprs.add(gemm.cOffset(), Exprs.mul(CHUNK, Exprs.index(rows * gemm.ldc()))), gemm.ldc(), gemm.constantB());
+        gemm.c(), Exprs.add(gemm.cOffset(), Exprs.mul(CHUNK, Exprs.index(rows * gemm.ldc()))), gemm.ldc(), gemm.constantB(),
+        null, 0);
   }
 
   /** An inner loop's index and extent. */

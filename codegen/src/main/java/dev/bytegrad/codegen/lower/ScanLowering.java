@@ -261,7 +261,8 @@ final class ScanLowering {
   private static List<Stmt> constantProducts(List<Stmt> body, Set<Buffer> constants) {
     List<Stmt> result = new ArrayList<>(body.size());
     for (Stmt statement : body) {
-      if (statement instanceof Stmt.Gemm gemm && constants.contains(gemm.b()) && gemm.c().dtype() == DType.F32) {
+      if (statement instanceof Stmt.Gemm gemm && constants.contains(gemm.b()) && gemm.c().dtype() == DType.F32
+          && gemm.rows() == null) {
         result.add(gemm.withConstantB());
       } else if (statement instanceof Stmt.Loop loop) {
         result.add(new Stmt.Loop(loop.index(), loop.extent(), constantProducts(loop.body(), constants), loop.vector()));

@@ -25,8 +25,7 @@ final class Statements {
     } else if (stmt instanceof Stmt.Apply apply) {
       return new Stmt.Apply(apply.function(), apply.src(), f.apply(apply.srcOffset()), apply.dst(), f.apply(apply.dstOffset()), apply.n());
     } else if (stmt instanceof Stmt.Gemm g) {
-      return new Stmt.Gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), g.a(), f.apply(g.aOffset()), g.lda(), g.b(),
-          f.apply(g.bOffset()), g.ldb(), g.c(), f.apply(g.cOffset()), g.ldc(), g.constantB());
+      return g.withOffsets(f.apply(g.aOffset()), f.apply(g.bOffset()), f.apply(g.cOffset()));
     }
     return stmt; // Call, GemmEpoch
   }

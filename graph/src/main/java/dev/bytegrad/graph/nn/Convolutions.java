@@ -15,6 +15,7 @@ import java.util.List;
  * column) and one column per image, plus a row of zeros, is gathered by a constant index table into the
  * patch matrix {@code [C*kh*kw, H'*W'*N]}; the kernel {@code [O, C*kh*kw]} multiplies it. The index
  * table carries stride, padding (indices of the zero row) and dilation, so they cost nothing extra.
+ * Compiled, the patch matrix is never written out: the products read it from the table as they pack it.
  * Every derivative, to any order, follows from the rules of gather (scatter-add), matrix product,
  * reshape and transpose, which the op table checks: the input's gradient is the transposed convolution
  * as a GEMM and a scatter-add (col2im), the kernel's gradient a GEMM of the output's cotangent with the
