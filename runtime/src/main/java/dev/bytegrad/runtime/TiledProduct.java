@@ -35,6 +35,8 @@ final class TiledProduct implements WorkerPool.Job {
   /** Whether {@link #panels} already hold all of op(B). */
   private boolean prepacked;
   private final float[][] edges;
+  /** Each part's table offsets of a vector's worth of B's rows, for {@link GemmTiles#packGathered}. */
+  private final int[][] laneRows;
   /**
    * Each part's block of k of a group of panels, packed just before use when B is not kept whole: a
    * buffer of the group's size (at most 512 KiB) stays in L2 from one block to the next, where writing
@@ -83,6 +85,7 @@ final class TiledProduct implements WorkerPool.Job {
   TiledProduct(int threads, int rows) {
     this.rows = rows;
     edges = new float[threads][rows * NR];
+    laneRows = new int[threads][VectorGemm.LANES];
     aPanels = new float[threads][0];
     groupPanels = new float[threads][0];
   }
@@ -119,12 +122,14 @@ final class TiledProduct implements WorkerPool.Job {
   }
 
   /** {@link GemmTiles#pack} from B, or from the table its rows are gathered from. */
-  private void pack(int p0, int p1, float[] packed, int base, int firstPanel, int lastPanel, int panelStride, int originRow) {
+  private void pack(int p0, int p1, float[] packed, int base, int firstPanel, int lastPanel, int panelStride, int originRow,
+      int part) {
     if (gathered == null) {
-      GemmTiles.pack(transB, n, p0, p1, b, bOffset, ldb, packed, base, firstPanel, lastPanel, panelStride, originRow);
+      GemmTiles.pack(transB, n, p0, p1, b, bOffset, ldb, packed, base, firstPanel, lastPanel, panelStride, originRow,
+          laneRows[part]);
     } else {
       GemmTiles.packGathered(transB, n, p0, p1, b, bOffset, rowLength, gathered, rowsOffset, ldb, packed, base, firstPanel,
-          lastPanel, panelStride, originRow);
+          lastPanel, panelStride, originRow, laneRows[part]);
     }
   }
 
@@ -227,7 +232,7 @@ final class TiledProduct implements WorkerPool.Job {
       panels = packed;
     }
     if (!prepacked) {
-      pack(0, k, panels, 0, 0, (n + NR - 1) / NR, NR * k, 0);
+      pack(0, k, panels, 0, 0, (n + NR - 1) / NR, NR * k, 0, 0);
     }
     packedAll = true;
   }
@@ -275,9 +280,9 @@ final class TiledProduct implements WorkerPool.Job {
           source = groupPanels[part];
           panelStride = NR * kc;
           panelZero = -group * panelStride;
-          pack(p0, p0 + kc, source, 0, group, groupEnd, panelStride, p0);
+          pack(p0, p0 + kc, source, 0, group, groupEnd, panelStride, p0, part);
         } else if (pack) {
-          pack(p0, p0 + kc, source, group * panelStride, group, groupEnd, panelStride, 0);
+          pack(p0, p0 + kc, source, group * panelStride, group, groupEnd, panelStride, 0, part);
         }
         rowTiles(firstRow, lastRow, group, groupEnd, p0, kc, p0 > 0, part, source, panelZero, panelStride);
         if (p0 + kc >= k) {
