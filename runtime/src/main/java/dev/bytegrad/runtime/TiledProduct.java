@@ -35,7 +35,7 @@ final class TiledProduct implements WorkerPool.Job {
   /** Whether {@link #panels} already hold all of op(B). */
   private boolean prepacked;
   private final float[][] edges;
-  /** Each part's table offsets of a vector's worth of B's rows, for {@link GemmTiles#packGathered}. */
+  /** Each part's table offsets of a vector's worth of B's rows, for {@link GemmPacking#packGathered}. */
   private final int[][] laneRows;
   /**
    * Each part's block of k of a group of panels, packed just before use when B is not kept whole: a
@@ -121,14 +121,14 @@ final class TiledProduct implements WorkerPool.Job {
     this.rowLength = rowLength;
   }
 
-  /** {@link GemmTiles#pack} from B, or from the table its rows are gathered from. */
+  /** {@link GemmPacking#pack} from B, or from the table its rows are gathered from. */
   private void pack(int p0, int p1, float[] packed, int base, int firstPanel, int lastPanel, int panelStride, int originRow,
       int part) {
     if (gathered == null) {
-      GemmTiles.pack(transB, n, p0, p1, b, bOffset, ldb, packed, base, firstPanel, lastPanel, panelStride, originRow,
+      GemmPacking.pack(transB, n, p0, p1, b, bOffset, ldb, packed, base, firstPanel, lastPanel, panelStride, originRow,
           laneRows[part]);
     } else {
-      GemmTiles.packGathered(transB, n, p0, p1, b, bOffset, rowLength, gathered, rowsOffset, ldb, packed, base, firstPanel,
+      GemmPacking.packGathered(transB, n, p0, p1, b, bOffset, rowLength, gathered, rowsOffset, ldb, packed, base, firstPanel,
           lastPanel, panelStride, originRow, laneRows[part]);
     }
   }
@@ -163,7 +163,7 @@ final class TiledProduct implements WorkerPool.Job {
     for (int i = 0; i < m && tile < lastTile; i += rows, tile++) {
       rows = tileRows(i, m);
       if (tile >= firstTile) {
-        GemmTiles.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, sharedA, i * k);
+        GemmPacking.packA(a, aOffset + i * strideI, strideI, strideP, k, rows, sharedA, i * k);
       }
     }
   }
@@ -310,7 +310,7 @@ final class TiledProduct implements WorkerPool.Job {
       if (aShared) {
         System.arraycopy(sharedA, i * k + p0 * rows, aPanel, 0, rows * kc);
       } else {
-        GemmTiles.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel, 0);
+        GemmPacking.packA(a, aOffset + i * strideI + p0 * strideP, strideI, strideP, kc, rows, aPanel, 0);
       }
       for (int panel = first; panel < last; panel++) {
         int j = panel * NR;

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * loading two vectors of B and broadcasting six elements of A — the shape of fast BLAS micro-kernels,
  * sized for the sixteen registers of AVX2 — or of twelve rows with AVX-512, four when asked to ({@link #ROWS}). Each row tile
  * of op(A) is first copied into a small interleaved panel, so the broadcasts read one contiguous array
- * whose bounds checks the JIT hoists ({@link GemmTiles} holds the packing and the kernels). The loops
+ * whose bounds checks the JIT hoists ({@link GemmPacking} packs, {@link GemmTiles} multiplies). The loops
  * are blocked the way BLAS blocks them: groups of {@value #PANEL_GROUP} panels, then blocks of at most
  * {@value #KC} along k (each packed just before use into a buffer of the group's size, each continuing
  * the sums of the block before), then row tiles, then panels: a tile of A and a panel's block share L1,

@@ -83,8 +83,8 @@ class GemmTest {
             float[] alongK = new float[transposed.length];
             java.util.Arrays.fill(transposed, -7f);
             java.util.Arrays.fill(alongK, -7f);
-            GemmTiles.packA(a, 2, 1, stride, k, rows, transposed, 3);
-            GemmTiles.packA(b, 2, stride, 1, k, rows, alongK, 3);
+            GemmPacking.packA(a, 2, 1, stride, k, rows, transposed, 3);
+            GemmPacking.packA(b, 2, stride, 1, k, rows, alongK, 3);
             for (int t = 0; t < transposed.length; t++) {
               int p = (t - 3) / rows;
               int r = (t - 3) % rows;

@@ -325,11 +325,11 @@ public final class AsmEmitter {
     method.visitLabel(end);
   }
 
+  /**
+   * {@code Gemm.sgemm(...)} (or its f64, constant-B or gathered form: B the rows of the table {@code gemm.b()}
+   * picked by {@code gemm.rows()}).
+   */
   private void emitGemm(MethodVisitor method, AsmExpressions expressions, Stmt.Gemm gemm) {
-    if (gemm.rows() != null) {
-      emitGatheredGemm(method, expressions, gemm);
-      return;
-    }
     AsmExpressions.pushInt(method, gemm.transA() ? 1 : 0);
     AsmExpressions.pushInt(method, gemm.transB() ? 1 : 0);
     AsmExpressions.pushInt(method, gemm.m());
@@ -338,31 +338,18 @@ public final class AsmEmitter {
     expressions.arrayAndOffset(gemm.a(), gemm.aOffset());
     AsmExpressions.pushInt(method, gemm.lda());
     expressions.arrayAndOffset(gemm.b(), gemm.bOffset());
+    boolean gathered = gemm.rows() != null;
+    if (gathered) {
+      AsmExpressions.pushInt(method, gemm.rowLength());
+      expressions.arrayAndOffset(gemm.rows(), new dev.bytegrad.codegen.loop.Expr.Const(DType.I32, 0));
+    }
     AsmExpressions.pushInt(method, gemm.ldb());
     expressions.arrayAndOffset(gemm.c(), gemm.cOffset());
     AsmExpressions.pushInt(method, gemm.ldc());
     String array = arrayDescriptor(gemm.c().dtype());
-    String descriptor = "(ZZIII" + array + "II" + array + "II" + array + "II)V";
-    String name = gemm.c().dtype() == DType.F32 ? (gemm.constantB() ? "sgemmConstantB" : "sgemm") : "dgemm";
+    String descriptor = "(ZZIII" + array + "II" + array + (gathered ? "II[I" : "") + "II" + array + "II)V";
+    String name = gemm.c().dtype() != DType.F32 ? "dgemm" : gathered ? "sgemmGathered" : gemm.constantB() ? "sgemmConstantB" : "sgemm";
     method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", name, descriptor, false);
-  }
-
-  /** {@code Gemm.sgemmGathered(...)}: B made of rows of the table {@code gemm.b()} picked by {@code gemm.rows()}. */
-  private void emitGatheredGemm(MethodVisitor method, AsmExpressions expressions, Stmt.Gemm gemm) {
-    AsmExpressions.pushInt(method, gemm.transA() ? 1 : 0);
-    AsmExpressions.pushInt(method, gemm.transB() ? 1 : 0);
-    AsmExpressions.pushInt(method, gemm.m());
-    AsmExpressions.pushInt(method, gemm.n());
-    AsmExpressions.pushInt(method, gemm.k());
-    expressions.arrayAndOffset(gemm.a(), gemm.aOffset());
-    AsmExpressions.pushInt(method, gemm.lda());
-    expressions.arrayAndOffset(gemm.b(), gemm.bOffset());
-    AsmExpressions.pushInt(method, gemm.rowLength());
-    expressions.arrayAndOffset(gemm.rows(), new dev.bytegrad.codegen.loop.Expr.Const(DType.I32, 0));
-    AsmExpressions.pushInt(method, gemm.ldb());
-    expressions.arrayAndOffset(gemm.c(), gemm.cOffset());
-    AsmExpressions.pushInt(method, gemm.ldc());
-    method.visitMethodInsn(INVOKESTATIC, "dev/bytegrad/runtime/Gemm", "sgemmGathered", "(ZZIII[FII[FII[III[FII)V", false);
   }
 
   /** {@code this.field = Bind.f32(tensors[slot], size, "name")}, the tensors array in local {@code arrayLocal}. */
