@@ -9,6 +9,30 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class WorkerPoolTest {
+  /**
+   * Jobs of alternating sizes back to back, on more threads than cores: every part of each runs exactly
+   * once, and none is still running when the call returns. A worker that claimed past the end of one job
+   * used to run a part of the next twice, the second time after its caller had returned.
+   */
+  @Test
+  void backToBackJobsOfDifferentSizes_runEachPartOnce_allDoneOnReturn() {
+    WorkerPool pool = new WorkerPool(8);
+    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    for (int job = 0; job < 20_000; job++) {
+      int parts = job % 2 == 0 ? 2 : 8;
+      AtomicIntegerArray runs = new AtomicIntegerArray(8);
+      pool.run((part, count) -> {
+        running.incrementAndGet();
+        runs.incrementAndGet(part);
+        running.decrementAndGet();
+      }, parts);
+      assertThat(running.get()).as("parts still running after job %d returned", job).isZero();
+      for (int part = 0; part < 8; part++) {
+        assertThat(runs.get(part)).as("job %d (%d parts), part %d", job, parts, part).isEqualTo(part < parts ? 1 : 0);
+      }
+    }
+  }
+
   @Test
   void run_givesEveryPartOnce_andTheCallerPartZero() {
     WorkerPool pool = new WorkerPool(3);
