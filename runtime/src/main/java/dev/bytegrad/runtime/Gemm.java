@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Two implementations sit behind it, chosen once at start-up as Lucene chooses its vectorization:
  * a register-tiled kernel on the Vector API when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}, else a plain-Java kernel the JIT vectorizes as far as it
- * can. The system property {@code bytegrad.gemm=scalar|vector} forces one, and {@code bytegrad.gemm.rows=4|6}
- * the height of the vector kernel's register tiles (6 by default). Both allocate nothing after their first
- * call on a thread.
+ * can. The system property {@code bytegrad.gemm=scalar|vector} forces one, and {@code bytegrad.gemm.rows=4|6|12}
+ * the height of the vector kernel's register tiles (12 where vectors hold sixteen floats, else 6). Both
+ * allocate nothing after their first call on a thread.
  */
 public final class Gemm {
   /**

@@ -12,7 +12,7 @@ final class GemmPacking {
   private static final VectorSpecies<Float> SPECIES = VectorGemm.SPECIES;
   private static final int LANES = VectorGemm.LANES;
   private static final int NR = VectorGemm.NR;
-  /** Rows of a transposed B packed at a time: a 64 x 32 block of the panel is 8 KiB. */
+  /** Rows of a transposed B packed at a time: a block of the panel is PACK_K x NR floats, 8 KiB with AVX-512. */
   private static final int PACK_K = 64;
 
   private GemmPacking() {}
@@ -113,7 +113,8 @@ final class GemmPacking {
       for (int panel = firstPanel; panel < fullPanels; panel++) {
         int start = base + (panel - firstPanel) * panelStride - originRow * NR;
         for (int q0 = p0; q0 < p1; ) {
-          int q1 = Math.min(p1, (q0 / rowLength + 1) * rowLength);
+          // a block of PACK_K, as from B, ended early where a table row does
+          int q1 = Math.min(Math.min(p1, q0 + PACK_K), (q0 / rowLength + 1) * rowLength);
           int piece = rowsOffset + q0 / rowLength;
           int shift = tableOffset + q0 % rowLength - q0;
           for (int jj = 0; jj < NR; jj += LANES) {
