@@ -25,8 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  * split over a {@link WorkerPool}: by column panels, op(A) then packed once by all the threads together,
  * or, when C has no more columns than rows (a weight gradient such as the MLP's 784 x 256 over a batch
  * of 64), by row tiles over a B packed first, which spares the threads the second hand-over and each its
- * copies of A's tiles (the MLP's weight gradient on two threads took 0.70 of the time); the results do
- * not depend on the split. f64 products use {@link ScalarGemm}, on the calling thread.
+ * copies of A's tiles (the MLP's weight gradient on two threads took 0.70 of the time); or, when k is
+ * long over few rows of A ({@link #cutsK}: a dense layer's forward product), by halves of k, so that each
+ * thread reads the rows of the weights that its part of the update wrote. The results do not depend on
+ * the split: whether k is cut in halves depends on the shape alone. f64 products use {@link ScalarGemm},
+ * on the calling thread.
  */
 final class VectorGemm implements GemmKernel {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -194,7 +197,11 @@ final class VectorGemm implements GemmKernel {
     int panels = (n + NR - 1) / NR;
     int tiles = product.tileCount(m);
     boolean splitRows = panels < pool.threads() && panels < tiles || pool.threads() > 1 && n <= m && tiles >= pool.threads();
-    if (2L * m * n * k < parallelFlops) {
+    if (cutsK(m, n, k)) {
+      product.splitK();
+      pool.run(product, 2L * m * n * k < parallelFlops ? 1 : 2 * panels);
+      product.addPartial();
+    } else if (2L * m * n * k < parallelFlops) {
       pool.run(product, 1);
     } else if (!splitRows) {
       if (panels > 1 && pool.idle()) {
@@ -207,6 +214,15 @@ final class VectorGemm implements GemmKernel {
       product.packAll();
       pool.run(product, tiles);
     }
+  }
+
+  /**
+   * Whether a product's k is cut in two halves ({@link TiledProduct#splitK}): a long k over few rows of A
+   * (at least {@code 2 * KC} and eight times m, such as a dense layer's input width over its batch), in a
+   * product large enough to split. Only the shape decides, so the results are the same for any number of threads.
+   */
+  static boolean cutsK(int m, int n, int k) {
+    return k >= 2 * KC && 8L * m <= k && 2L * m * n * k >= PARALLEL_FLOPS;
   }
 
   @Override

@@ -19,7 +19,7 @@ class GemmTest {
     int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {63, 65, 17}, {65, 1, 64}, {1, 257, 9}, {33, 10, 784}, {13, 17, 1},
         {6, 16, 5}, {0, 4, 3}, {4, 0, 3}, {4, 3, 0}, {64, 48, 20}, {10, 33, 5}, {17, 64, 31},
         {32, 40, 9}, {14, 33, 70}, {40, 12, 20}, {3, 16, 9}, {20, 25, 1031}, {3, 5, 2048}, {9, 7, 37}, {50, 10, 9}, {5, 7, 3100},
-        {48, 7, 33}};
+        {48, 7, 33}, {40, 70, 900}};
     return Stream.of(new ScalarGemm(), new VectorGemm(1, 2_000_000, 6), new VectorGemm(3, 0, 6), new VectorGemm(1, 2_000_000, 4),
         new VectorGemm(3, 0, 4), new VectorGemm(1, 2_000_000, 12), new VectorGemm(3, 0, 12)).flatMap(kernel ->
         Stream.of(shapes).map(s -> Arguments.of(kernel instanceof VectorGemm vector
@@ -210,26 +210,84 @@ class GemmTest {
   }
 
   @Test
-  void tiledProducts_sumEachElementInKOrder_acrossBlocksOfK() {
+  void tiledProducts_sumEachElementInKOrder_acrossBlocksOfK_orAsTwoHalvesOfK() {
     // k = 700 runs as blocks of k (VectorGemm.KC), each continuing the sums of the one before: every
-    // element is the same chain of fused multiply-adds as one pass over k
+    // element is the same chain of fused multiply-adds as one pass over k; over 13 rows of A, k is cut
+    // in two halves whose chains are added at the end (VectorGemm.cutsK), over 100 rows it is not
+    assertThat(VectorGemm.cutsK(13, 37, 700)).isTrue();
+    assertThat(VectorGemm.cutsK(100, 37, 700)).as("more than k / 8 rows").isFalse();
+    assertThat(VectorGemm.cutsK(13, 37, 500)).as("k shorter than two blocks").isFalse();
+    assertThat(VectorGemm.cutsK(13, 2, 700)).as("too few flops to split").isFalse();
     SplittableRandom random = new SplittableRandom(8);
-    int m = 13;
     int n = 37;
     int k = 700;
-    float[] a = floats(random(random, m * k));
-    float[] b = floats(random(random, k * n));
-    for (boolean transA : new boolean[] {false, true}) {
-      for (boolean transB : new boolean[] {false, true}) {
-        float[] c = new float[m * n];
-        new VectorGemm(2, 0).sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n);
-        for (int i = 0; i < m; i++) {
-          for (int j = 0; j < n; j++) {
-            float sum = 0f;
-            for (int p = 0; p < k; p++) {
-              sum = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], sum);
+    for (int m : new int[] {13, 100}) {
+      float[] a = floats(random(random, m * k));
+      float[] b = floats(random(random, k * n));
+      for (boolean transA : new boolean[] {false, true}) {
+        for (boolean transB : new boolean[] {false, true}) {
+          float[] c = new float[m * n];
+          new VectorGemm(2, 0).sgemm(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n);
+          int half = VectorGemm.cutsK(m, n, k) ? k / 2 : k;
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              float first = 0f;
+              float second = 0f;
+              for (int p = 0; p < k; p++) {
+                float product = transA ? a[p * m + i] : a[i * k + p];
+                float other = transB ? b[j * k + p] : b[p * n + j];
+                if (p < half) {
+                  first = Math.fma(product, other, first);
+                } else {
+                  second = Math.fma(product, other, second);
+                }
+              }
+              float sum = half < k ? first + second : first;
+              assertThat(c[i * n + j]).as("m %d, A transposed %b, B transposed %b, element %d,%d", m, transA, transB, i, j)
+                  .isEqualTo(sum);
             }
-            assertThat(c[i * n + j]).as("A transposed %b, B transposed %b, element %d,%d", transA, transB, i, j).isEqualTo(sum);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void threads_splitProductsCutInHalvesOfK_withBitwiseIdenticalResults() {
+    // a dense layer's forward product (64 x 256 over 784) and odd ones: whatever the threads, the two
+    // halves of k are summed the same way, kept B included; C's padding and offset stay untouched
+    SplittableRandom random = new SplittableRandom(11);
+    int[][] shapes = {{64, 256, 784}, {13, 37, 700}, {5, 100, 1031}};
+    for (int[] shape : shapes) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      assertThat(VectorGemm.cutsK(m, n, k)).isTrue();
+      float[] a = floats(random(random, m * k + 3));
+      float[] b = floats(random(random, k * n + 2));
+      int ldc = n + 5;
+      for (boolean transA : new boolean[] {false, true}) {
+        for (boolean transB : new boolean[] {false, true}) {
+          int lda = transA ? m : k;
+          int ldb = transB ? k : n;
+          float[] alone = new float[1 + m * ldc];
+          java.util.Arrays.fill(alone, 99f);
+          new VectorGemm(1).sgemm(transA, transB, m, n, k, a, 3, lda, b, 2, ldb, alone, 1, ldc);
+          assertThat(alone[0]).isEqualTo(99f);
+          assertThat(alone[1 + n]).as("padding after the first row").isEqualTo(99f);
+          for (int threads : new int[] {2, 3, 8}) {
+            VectorGemm kernel = new VectorGemm(threads, 0);
+            kernel.newEpoch();
+            for (int repeat = 0; repeat < 3; repeat++) {
+              float[] split = new float[1 + m * ldc];
+              java.util.Arrays.fill(split, 99f);
+              kernel.sgemm(transA, transB, m, n, k, a, 3, lda, b, 2, ldb, split, 1, ldc);
+              assertThat(split).as("%s, %d threads, transposes %b %b", java.util.Arrays.toString(shape), threads, transA, transB)
+                  .isEqualTo(alone);
+              java.util.Arrays.fill(split, 99f);
+              kernel.sgemmConstantB(transA, transB, m, n, k, a, 3, lda, b, 2, ldb, split, 1, ldc);
+              assertThat(split).as("kept B, call %d", repeat).isEqualTo(alone);
+            }
           }
         }
       }
