@@ -1,5 +1,7 @@
 package dev.bytegrad.runtime;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * One product's arguments, split by column panels of C (part {@code i} packs its own panels of B and
  * computes every row of C for them); when B has fewer panels than there are threads or C no more
@@ -256,8 +258,7 @@ final class TiledProduct implements WorkerPool.Job {
       int from = i * n;
       int j = 0;
       for (int end = VectorGemm.SPECIES.loopBound(n); j < end; j += VectorGemm.LANES) {
-        jdk.incubator.vector.FloatVector.fromArray(VectorGemm.SPECIES, c, row + j)
-            .add(jdk.incubator.vector.FloatVector.fromArray(VectorGemm.SPECIES, partial, from + j))
+        FloatVector.fromArray(VectorGemm.SPECIES, c, row + j).add(FloatVector.fromArray(VectorGemm.SPECIES, partial, from + j))
             .intoArray(c, row + j);
       }
       for (; j < n; j++) {
