@@ -368,10 +368,10 @@ final class TiledProduct implements WorkerPool.Job {
 
   /**
    * Rows {@code firstRow..lastRow-1} times panels {@code first..last-1}, over k from {@code p0}, {@code kc}
-   * long, into {@code c} ({@code ldc} floats a row from {@code cOffset}).
+   * long, into {@code out} ({@code ldOut} floats a row from {@code outOffset}): C, or the second half of k's sums.
    */
   private void rowTiles(int firstRow, int lastRow, int first, int last, int p0, int kc, boolean accumulate, int part,
-      float[] panels, int panelZero, int panelStride, float[] c, int cOffset, int ldc) {
+      float[] panels, int panelZero, int panelStride, float[] out, int outOffset, int ldOut) {
     int strideI = transA ? 1 : lda;
     int strideP = transA ? lda : 1;
     float[] edge = edges[part];
@@ -394,12 +394,12 @@ final class TiledProduct implements WorkerPool.Job {
         int columns = Math.min(NR, n - j);
         // a whole panel's columns go straight to C, whatever the rows; a partial panel through the edge tile
         boolean full = columns == NR;
-        float[] target = full ? c : edge;
-        int targetOffset = full ? cOffset + i * ldc + j : 0;
-        int targetStride = full ? ldc : NR;
+        float[] target = full ? out : edge;
+        int targetOffset = full ? outOffset + i * ldOut + j : 0;
+        int targetStride = full ? ldOut : NR;
         if (!full && accumulate) {
           for (int r = 0; r < rows; r++) {
-            System.arraycopy(c, cOffset + (i + r) * ldc + j, edge, r * NR, columns);
+            System.arraycopy(out, outOffset + (i + r) * ldOut + j, edge, r * NR, columns);
           }
         }
         int panelBase = panelZero + panel * panelStride;
@@ -414,7 +414,7 @@ final class TiledProduct implements WorkerPool.Job {
         }
         if (!full) {
           for (int r = 0; r < rows; r++) {
-            System.arraycopy(edge, r * NR, c, cOffset + (i + r) * ldc + j, columns);
+            System.arraycopy(edge, r * NR, out, outOffset + (i + r) * ldOut + j, columns);
           }
         }
       }
